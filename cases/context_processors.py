@@ -1,0 +1,37 @@
+"""Template context every page needs: service name, phase and the navigation for the user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cases.models import Role
+
+
+def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = []
+    role = getattr(user, "role", None)
+    if role == Role.PRACTITIONER:
+        items.append(("My caseload", reverse("cases:caseload")))
+    if role == Role.SPO:
+        items.append(("Team caseload", reverse("cases:team_caseload")))
+    items.append(("Search", reverse("cases:search")))
+    if role == Role.ADMIN or user.is_staff:
+        items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    return [{"label": label, "href": href, "active": path.startswith(href)} for label, href in items]
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "feedback_email": settings.SERVICE_FEEDBACK_EMAIL,
+        "navigation": _navigation(request),
+    }

@@ -1,0 +1,108 @@
+"""Read models for the case pages: caseload rows and the person overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from cases.models import (
+    Address,
+    AddressStatus,
+    Allocation,
+    OrderType,
+    Person,
+    PersonQuerySet,
+    Registration,
+    RoshLevel,
+    Sentence,
+)
+
+ROSH_RANK = Case(
+    *[When(rosh=level, then=Value(rank)) for level, rank in ((RoshLevel.LOW, 1), (RoshLevel.MEDIUM, 2), (RoshLevel.HIGH, 3), (RoshLevel.VERY_HIGH, 4))],
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+SORT_FIELDS = {
+    "name": ["last_name", "first_name", "crn"],
+    "crn": ["crn"],
+    "tier": ["tier", "last_name"],
+    "rosh": ["rosh_rank", "last_name"],
+    "sentence_end": ["sentence_end", "last_name"],
+}
+
+
+def caseload_rows(people: PersonQuerySet, filters: dict[str, object]) -> QuerySet[Person]:
+    """Annotate and filter a caseload: current sentence, overdue reviews, active registrations.
+
+    A fixed number of queries whatever the number of rows (registrations are prefetched).
+    """
+    today = timezone.localdate()
+    current_sentence = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).order_by("-start_date")
+    overdue = Registration.objects.review_overdue(today).filter(person=OuterRef("pk"))
+    rows = people.annotate(
+        sentence_type=Subquery(current_sentence.values("order_type")[:1]),
+        sentence_end=Subquery(current_sentence.values("expected_end_date")[:1]),
+        has_overdue_review=Exists(overdue),
+        rosh_rank=ROSH_RANK,
+    ).prefetch_related(
+        Prefetch("registrations", queryset=Registration.objects.active().select_related("type"), to_attr="active_registrations")
+    ).select_related("practitioner")
+
+    if tiers := filters.get("tier"):
+        rows = rows.filter(tier__regex=r"^[" + "".join(str(t) for t in tiers) + "]")  # type: ignore[union-attr]
+    if rosh := filters.get("rosh"):
+        rows = rows.filter(rosh__in=rosh)
+    if order_types := filters.get("order_type"):
+        rows = rows.filter(sentence_type__in=order_types)
+    if registrations := filters.get("registration"):
+        active = Registration.objects.active().filter(person=OuterRef("pk"), type__in=registrations)
+        rows = rows.filter(Exists(active))
+    if filters.get("review_overdue"):
+        rows = rows.filter(has_overdue_review=True)
+    if practitioner := filters.get("practitioner"):
+        rows = rows.filter(practitioner=practitioner)
+    if filters.get("unallocated"):
+        rows = rows.filter(practitioner__isnull=True)
+
+    fields = SORT_FIELDS.get(str(filters.get("sort") or "name"), SORT_FIELDS["name"])
+    if filters.get("direction") == "desc":
+        fields = [f"-{fields[0]}", *fields[1:]]
+    return rows.order_by(*fields)
+
+
+@dataclass
+class Overview:
+    person: Person
+    sentences: list[Sentence]
+    registrations: list[Registration]
+    closed_registrations: list[Registration]
+    main_address: Address | None
+    previous_addresses: list[Address]
+    allocations: list[Allocation]
+
+    @property
+    def active_sentences(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.is_active]
+
+    @property
+    def is_licence(self) -> bool:
+        return any(s.order_type in (OrderType.LICENCE, OrderType.PSS) for s in self.active_sentences)
+
+
+def person_overview(person: Person) -> Overview:
+    sentences = list(person.sentences.prefetch_related("requirements").order_by("-start_date"))
+    registrations = list(person.registrations.select_related("type", "registered_by", "deregistered_by").order_by("-registered_on"))
+    addresses = list(person.addresses.order_by("-start_date"))
+    main = next((a for a in addresses if a.end_date is None and a.status in (AddressStatus.MAIN, AddressStatus.NO_FIXED_ABODE)), None)
+    return Overview(
+        person=person,
+        sentences=sentences,
+        registrations=[r for r in registrations if r.is_active],
+        closed_registrations=[r for r in registrations if not r.is_active],
+        main_address=main,
+        previous_addresses=[a for a in addresses if a is not main],
+        allocations=list(person.allocations.select_related("practitioner", "allocated_by", "team").order_by("-started_at")[:10]),
+    )

@@ -1,0 +1,82 @@
+"""GOV.UK Design System form primitives for Django forms.
+
+A date is entered as three boxes (day, month, year) and validated into one `date`, with the
+error messages the Design System recommends.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class GovUKDateWidget(forms.MultiWidget):
+    template_name = "govuk/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovUKDateField(forms.MultiValueField):
+    widget = GovUKDateWidget
+
+    def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        self.future_only = future_only
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list or not any(data_list):
+            return None
+        label = (self.label or "Date").lower()
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"The {label} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"The {label} must be a real date")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"The {label} must be a real date") from None
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if self.past_only and value > today:
+            raise ValidationError(f"The {label} must be today or in the past")
+        if self.future_only and value < today:
+            raise ValidationError(f"The {label} must be today or in the future")
+        return value
+
+
+class GovUKForm(forms.Form):
+    """A form whose errors can be listed in a GOV.UK error summary, linking to each field."""
+
+    def error_summary(self) -> list[dict[str, str]]:
+        items = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                anchor = ""
+            else:
+                widget = self.fields[name].widget
+                anchor = f"id_{name}_0" if isinstance(widget, forms.MultiWidget | forms.RadioSelect) else f"id_{name}"
+            items.extend({"text": str(error), "href": f"#{anchor}" if anchor else ""} for error in errors)
+        return items
+
+
+class GovUKModelForm(forms.ModelForm):
+    error_summary = GovUKForm.error_summary

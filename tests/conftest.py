@@ -1,0 +1,121 @@
+"""Named personas shared by every test.
+
+North East region: Pat (practitioner, PO) and Sam (her SPO) in the Gateshead team; Eve, a
+practitioner in the same team who is excluded from one case; Rory (read-only) in Newcastle.
+London region: Olga, a practitioner who must see nothing of the North East.
+Ada is an administrator; Quinn a quality lead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from cases.models import Grade, Role, User
+from tests.cases.factories import PDUFactory, PersonFactory, RegionFactory, TeamFactory, UserFactory
+
+# Under CI the real PostgreSQL and Redis are required: a test needing them fails, never skips.
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def north_east(db):
+    return RegionFactory(code="NE", name="North East")
+
+
+@pytest.fixture
+def gateshead(north_east):
+    pdu = PDUFactory(code="NEGH", name="Gateshead and South Tyneside", region=north_east)
+    return TeamFactory(code="NEGH01", name="Gateshead Team 1", pdu=pdu)
+
+
+@pytest.fixture
+def newcastle(north_east):
+    pdu = PDUFactory(code="NENC", name="Newcastle", region=north_east)
+    return TeamFactory(code="NENC01", name="Newcastle Team 1", pdu=pdu)
+
+
+@pytest.fixture
+def london_team(db):
+    region = RegionFactory(code="LDN", name="London")
+    pdu = PDUFactory(code="LDCA", name="Camden and Islington", region=region)
+    return TeamFactory(code="LDCA01", name="Camden Team 1", pdu=pdu)
+
+
+@pytest.fixture
+def pat(gateshead) -> User:
+    return UserFactory(username="pat", first_name="Pat", last_name="Practitioner", role=Role.PRACTITIONER, grade=Grade.PO, team=gateshead)
+
+
+@pytest.fixture
+def sam(gateshead) -> User:
+    return UserFactory(username="sam", first_name="Sam", last_name="Senior", role=Role.SPO, team=gateshead)
+
+
+@pytest.fixture
+def eve(gateshead) -> User:
+    return UserFactory(username="eve", first_name="Eve", last_name="Excluded", role=Role.PRACTITIONER, grade=Grade.PSO, team=gateshead)
+
+
+@pytest.fixture
+def rory(newcastle) -> User:
+    return UserFactory(username="rory", first_name="Rory", last_name="Reader", role=Role.READ_ONLY, team=newcastle)
+
+
+@pytest.fixture
+def olga(london_team) -> User:
+    return UserFactory(username="olga", first_name="Olga", last_name="Otherregion", role=Role.PRACTITIONER, grade=Grade.PO, team=london_team)
+
+
+@pytest.fixture
+def ada(db) -> User:
+    return UserFactory(username="ada", first_name="Ada", last_name="Admin", role=Role.ADMIN, team=None, is_staff=True)
+
+
+@pytest.fixture
+def quinn(gateshead) -> User:
+    return UserFactory(username="quinn", first_name="Quinn", last_name="Quality", role=Role.QUALITY_LEAD, team=gateshead)
+
+
+@pytest.fixture
+def pats_case(pat):
+    """A case allocated to Pat."""
+    return PersonFactory(crn="X100001", first_name="John", last_name="Smith", practitioner=pat, team=pat.team)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_pat(pat) -> Client:
+    return client_for(pat)
+
+
+@pytest.fixture
+def as_sam(sam) -> Client:
+    return client_for(sam)
+
+
+@pytest.fixture
+def as_olga(olga) -> Client:
+    return client_for(olga)
+
+
+@pytest.fixture
+def as_eve(eve) -> Client:
+    return client_for(eve)
+
+
+@pytest.fixture
+def as_rory(rory) -> Client:
+    return client_for(rory)
+
+
+@pytest.fixture
+def as_ada(ada) -> Client:
+    return client_for(ada)
