@@ -25,15 +25,15 @@ test: install
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(BIN)/mypy .
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy .
+	DJANGO_DEBUG=true $(BIN)/mypy .
 
 pytest: install
 	$(BIN)/python -m pytest

@@ -7,12 +7,16 @@ probe for CRNs they may not see.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from cases.models import AccessRuleKind, CaseAccessRule, CaseView, Person, PersonQuerySet, User
+from cases.models import CRN_REGEX, AccessRuleKind, CaseAccessRule, CaseView, Person, PersonQuerySet, User
+
+_CRN = re.compile(CRN_REGEX)
 
 
 def _rules(kind: str, user: User | None = None) -> Exists:
@@ -48,7 +52,7 @@ def visible_people(user: User) -> PersonQuerySet:
     restricted = _rules(AccessRuleKind.RESTRICTION)
     named = _rules(AccessRuleKind.RESTRICTION, user)
     excluded = _rules(AccessRuleKind.EXCLUSION, user)
-    condition = named
+    condition: Q | Exists = named
     if scope is not None:
         condition = (scope & ~restricted) | named
     return people.filter(condition & ~excluded).annotate(is_restricted=restricted)
@@ -60,12 +64,12 @@ def get_person_for_user(user: User, crn: str, *, write: bool = False, path: str 
     Raises Http404 when the case does not exist or is not visible, PermissionDenied when it is
     visible but the user's role may not change cases. Each view of a restricted case is logged.
     """
-    person = (
-        visible_people(user)
-        .select_related("team__pdu__region", "practitioner")
-        .filter(crn=crn.strip().upper())
-        .first()
-    )
+    crn = crn.strip().upper()
+    # A malformed CRN cannot match; checking first also keeps bytes PostgreSQL refuses (NUL) out
+    # of the query, which would otherwise be a server error instead of "not found".
+    if not _CRN.fullmatch(crn):
+        raise Http404("No case with that CRN")
+    person = visible_people(user).select_related("team__pdu__region", "practitioner").filter(crn=crn).first()
     if person is None:
         raise Http404("No case with that CRN")
     if write and not user.can_change_cases:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Prefetch, prefetch_related_objects
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from cases.access import get_person_for_user, visible_people
-from cases.models import Person, Registration, Requirement, Sentence, User
+from cases.models import Person, PersonQuerySet, Registration, Requirement, Sentence, User
 
 
 class StaffSerializer(serializers.ModelSerializer[User]):
@@ -31,7 +37,16 @@ class PersonSummarySerializer(serializers.ModelSerializer[Person]):
 class RequirementSerializer(serializers.ModelSerializer[Requirement]):
     class Meta:
         model = Requirement
-        fields = ["id", "category", "description", "length", "unit", "delivered", "start_date", "terminated_on"]
+        fields = [
+            "id",
+            "category",
+            "description",
+            "length",
+            "unit",
+            "delivered",
+            "start_date",
+            "terminated_on",
+        ]
 
 
 class SentenceSerializer(serializers.ModelSerializer[Sentence]):
@@ -41,8 +56,15 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
     class Meta:
         model = Sentence
         fields = [
-            "id", "order_type", "is_hdc", "offence", "start_date", "expected_end_date", "two_thirds_date",
-            "terminated_on", "requirements",
+            "id",
+            "order_type",
+            "is_hdc",
+            "offence",
+            "start_date",
+            "expected_end_date",
+            "two_thirds_date",
+            "terminated_on",
+            "requirements",
         ]
 
 
@@ -54,8 +76,15 @@ class RegistrationSerializer(serializers.ModelSerializer[Registration]):
     class Meta:
         model = Registration
         fields = [
-            "id", "code", "description", "registered_on", "review_due", "review_overdue",
-            "mappa_category", "mappa_level", "deregistered_on",
+            "id",
+            "code",
+            "description",
+            "registered_on",
+            "review_due",
+            "review_overdue",
+            "mappa_category",
+            "mappa_level",
+            "deregistered_on",
         ]
 
 
@@ -66,43 +95,103 @@ class PersonDetailSerializer(PersonSummarySerializer):
     class Meta(PersonSummarySerializer.Meta):
         fields = [
             *PersonSummarySerializer.Meta.fields,
-            "pnc_number", "gender", "language", "interpreter_required", "sentences", "registrations",
+            "pnc_number",
+            "gender",
+            "language",
+            "interpreter_required",
+            "sentences",
+            "registrations",
         ]
 
 
-ERRORS = {401: OpenApiResponse(description="Not signed in"), 403: OpenApiResponse(description="Not allowed")}
+# DRF answers every refusal as {"detail": "..."}; documenting it lets clients (and schemathesis)
+# check error bodies as strictly as successful ones.
+ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
+ERRORS = {
+    401: OpenApiResponse(ERROR, description="No valid session or token"),
+    # DRF answers 403 rather than 401 to a missing or bad credential while session authentication
+    # comes first in DEFAULT_AUTHENTICATION_CLASSES (it sends no WWW-Authenticate challenge).
+    403: OpenApiResponse(ERROR, description="No valid session or token, or not allowed"),
+}
+
+
+class PageNumbers(PageNumberPagination):
+    """DRF's page numbers, held to the documented contract: a positive integer, or nothing.
+
+    DRF would also take `?page=` (as page 1), `?page=last` and anything `int()` accepts; here those
+    are refused like any other bad page number (404).
+    """
+
+    last_page_strings = ()
+
+    def get_page_number(self, request: Request, paginator: DjangoPaginator) -> str:
+        number = request.query_params.get(self.page_query_param, "1")
+        if not (number.isascii() and number.isdigit()):
+            raise NotFound(self.invalid_page_message)
+        return number
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, object]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("q", str, description="Search by CRN or name (partial, case-insensitive)")],
-    responses={200: PersonSummarySerializer(many=True), **ERRORS},
+    parameters=[
+        OpenApiParameter(
+            "q", OpenApiTypes.STR, description="Search by CRN or name (partial, case-insensitive)"
+        )
+    ],
+    responses={
+        200: PersonSummarySerializer(many=True),
+        404: OpenApiResponse(ERROR, description="No such page of results"),
+        **ERRORS,
+    },
 )
 class PersonListView(ListAPIView[Person]):
     """People the caller may see; `q` searches by CRN or name, best matches first."""
 
     serializer_class = PersonSummarySerializer
+    pagination_class = PageNumbers
+    queryset = Person.objects.none()  # for the schema only: get_queryset applies the access rules
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> PersonQuerySet:
         user = self.request.user
         assert isinstance(user, User)
-        q = self.request.query_params.get("q", "")[:100]
+        # PostgreSQL refuses NUL in a query parameter: drop it rather than answer 500.
+        q = self.request.query_params.get("q", "").replace("\x00", "")[:100]
         people = visible_people(user)
         rows = people.search(q) if q.strip() else people.order_by("last_name", "first_name", "crn")
         return rows.select_related("team", "practitioner")
 
 
-@extend_schema(responses={200: PersonDetailSerializer, 404: OpenApiResponse(description="No such case, or not visible to you"), **ERRORS})
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "crn", OpenApiTypes.STR, OpenApiParameter.PATH, description="Case reference number, like X123456"
+        )
+    ],
+    responses={
+        200: PersonDetailSerializer,
+        404: OpenApiResponse(ERROR, description="No such case, or not visible to you"),
+        **ERRORS,
+    },
+)
 class PersonDetailView(RetrieveAPIView[Person]):
+    """One case with its sentences, requirements and registrations. Views of restricted cases are logged."""
+
     serializer_class = PersonDetailSerializer
+    queryset = Person.objects.none()  # for the schema only: get_object goes through the chokepoint
 
     def get_object(self) -> Person:
-        request: Request = self.request
-        user = request.user
+        user = self.request.user
         assert isinstance(user, User)
-        person = get_person_for_user(user, self.kwargs["crn"], path=request.path)
-        person._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-        return (
-            Person.objects.select_related("team", "practitioner")
-            .prefetch_related("sentences__requirements", "registrations__type")
-            .get(pk=person.pk)
+        person = get_person_for_user(user, self.kwargs["crn"], path=self.request.path)
+        prefetch_related_objects(
+            [person],
+            Prefetch("sentences", queryset=Sentence.objects.prefetch_related("requirements")),
+            Prefetch("registrations", queryset=Registration.objects.select_related("type")),
         )
+        return person

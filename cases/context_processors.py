@@ -12,8 +12,8 @@ from cases.models import Role
 
 
 def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # absent when an error happens before the middleware
+    if user is None or not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = []
     role = getattr(user, "role", None)

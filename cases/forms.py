@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -38,12 +39,21 @@ class CaseloadFilterForm(GovUKForm):
         choices=[(f"{p}", f"Tier {p}") for p in "ABCD"],
         widget=forms.CheckboxSelectMultiple,
         label="Tier",
+        error_messages={"invalid_choice": "Select tiers from the list"},
     )
     rosh = forms.MultipleChoiceField(
-        required=False, choices=RoshLevel.choices, widget=forms.CheckboxSelectMultiple, label="RoSH"
+        required=False,
+        choices=RoshLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="RoSH",
+        error_messages={"invalid_choice": "Select RoSH levels from the list"},
     )
     order_type = forms.MultipleChoiceField(
-        required=False, choices=OrderType.choices, widget=forms.CheckboxSelectMultiple, label="Sentence type"
+        required=False,
+        choices=OrderType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Sentence type",
+        error_messages={"invalid_choice": "Select sentence types from the list"},
     )
     registration = forms.ModelMultipleChoiceField(
         required=False,
@@ -51,15 +61,32 @@ class CaseloadFilterForm(GovUKForm):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         label="Registrations (flags)",
+        error_messages={
+            "invalid_choice": "Select registrations from the list",
+            "invalid_pk_value": "Select registrations from the list",
+        },
     )
     review_overdue = forms.BooleanField(required=False, label="Only cases with an overdue registration review")
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
-    direction = forms.ChoiceField(required=False, choices=[("asc", "Ascending"), ("desc", "Descending")])
+    sort = forms.ChoiceField(
+        required=False,
+        choices=SORT_CHOICES,
+        label="Sort by",
+        error_messages={"invalid_choice": "Select what to sort by from the list"},
+    )
+    direction = forms.ChoiceField(
+        required=False,
+        choices=[("asc", "Ascending"), ("desc", "Descending")],
+        error_messages={"invalid_choice": "Select ascending or descending"},
+    )
 
 
 class TeamCaseloadFilterForm(CaseloadFilterForm):
     practitioner = forms.ModelChoiceField(
-        required=False, queryset=User.objects.none(), label="Practitioner", empty_label="All practitioners"
+        required=False,
+        queryset=User.objects.none(),
+        label="Practitioner",
+        empty_label="All practitioners",
+        error_messages={"invalid_choice": "Select a practitioner in your team"},
     )
     unallocated = forms.BooleanField(required=False, label="Only cases awaiting allocation")
 
@@ -83,7 +110,9 @@ class PersonalDetailsForm(GovUKForm):
     preferred_name = forms.CharField(max_length=100, required=False)
     date_of_birth = GovUKDateField(label="Date of birth", past_only=True, error_messages={"required": "Enter a date of birth", "incomplete": "Enter a date of birth"})
     pnc_number = forms.RegexField(
-        regex=PNC_REGEX,
+        # People type the check letter in either case; it is stored in capitals (clean_pnc_number).
+        regex=re.compile(PNC_REGEX, re.IGNORECASE),
+        strip=True,  # RegexField keeps surrounding spaces unless told; pasted values often have them
         required=False,
         max_length=13,
         label="PNC number",
@@ -118,11 +147,17 @@ class AddressForm(GovUKForm):
     town = forms.CharField(max_length=100, required=False, label="Town or city")
     postcode = forms.RegexField(
         regex=r"^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}\s*$",
+        strip=True,
         max_length=10,
         required=False,
         error_messages={"invalid": "Enter a real postcode"},
     )
     start_date = GovUKDateField(label="Date they moved in", past_only=True, error_messages={"required": "Enter the date they moved in", "incomplete": "Enter the date they moved in"})
+
+    def clean_postcode(self) -> str:
+        """One stored form, "LS1 1AA", however it was typed (the inward code is the last three)."""
+        compact = "".join(self.cleaned_data["postcode"].split()).upper()
+        return f"{compact[:-3]} {compact[-3:]}" if compact else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,10 +14,11 @@ from datetime import date, timedelta
 import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 CRN_REGEX = r"^[A-Z][0-9]{6}$"
@@ -272,7 +273,12 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["practitioner", "last_name"]),
             models.Index(fields=["team", "last_name"]),
-            models.Index(Lower("last_name"), name="person_last_name_lower"),
+            # search(): icontains/istartswith compile to UPPER(col) LIKE ..., so index UPPER(...):
+            # trigram GIN for "contains", a pattern b-tree for the CRN prefix. Every branch of the
+            # OR needs one or the planner reads the whole table (docs/benchmarks.md).
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"),
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"),
+            models.Index(OpClass(Upper("crn"), name="text_pattern_ops"), name="person_crn_upper_prefix"),
         ]
 
     def __str__(self) -> str:

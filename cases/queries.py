@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -25,6 +26,12 @@ ROSH_RANK = Case(
     output_field=IntegerField(),
 )
 
+# The sentence type as people read it ("Community order"), not its code ("CO").
+SENTENCE_LABEL = Case(
+    *[When(sentence_type=value, then=Value(label)) for value, label in OrderType.choices],
+    default=Value(""),
+)
+
 SORT_FIELDS = {
     "name": ["last_name", "first_name", "crn"],
     "crn": ["crn"],
@@ -34,7 +41,7 @@ SORT_FIELDS = {
 }
 
 
-def caseload_rows(people: PersonQuerySet, filters: dict[str, object]) -> QuerySet[Person]:
+def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[Person]:
     """Annotate and filter a caseload: current sentence, overdue reviews, active registrations.
 
     A fixed number of queries whatever the number of rows (registrations are prefetched).
@@ -47,12 +54,12 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, object]) -> QuerySe
         sentence_end=Subquery(current_sentence.values("expected_end_date")[:1]),
         has_overdue_review=Exists(overdue),
         rosh_rank=ROSH_RANK,
-    ).prefetch_related(
+    ).annotate(sentence_label=SENTENCE_LABEL).prefetch_related(
         Prefetch("registrations", queryset=Registration.objects.active().select_related("type"), to_attr="active_registrations")
     ).select_related("practitioner")
 
     if tiers := filters.get("tier"):
-        rows = rows.filter(tier__regex=r"^[" + "".join(str(t) for t in tiers) + "]")  # type: ignore[union-attr]
+        rows = rows.filter(tier__regex=r"^[" + "".join(str(t) for t in tiers) + "]")
     if rosh := filters.get("rosh"):
         rows = rows.filter(rosh__in=rosh)
     if order_types := filters.get("order_type"):

@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from cases.models import (
     CATEGORY_UNITS,
+    AccessRuleKind,
     Address,
     AddressStatus,
     Allocation,
+    CaseAccessRule,
     Person,
     Registration,
     RegistrationType,
@@ -166,6 +168,8 @@ def review_registration(registration: Registration, *, reviewed_on: date, next_r
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
         raise ValidationError("This registration has been closed and cannot be reviewed")
+    if reviewed_on < registration.registered_on:
+        raise ValidationError({"reviewed_on": "The review date must be on or after the registration date"})
     if next_review_due <= reviewed_on:
         raise ValidationError({"next_review_due": "The next review date must be after the review date"})
     registration.review_due = next_review_due
@@ -197,6 +201,18 @@ def close_registration(registration: Registration, *, on: date, reason: str, by:
     return registration
 
 
+def _check_can_see(person: Person, practitioner: User) -> None:
+    """A case must never be allocated to someone the access rules keep out of it."""
+    rules = CaseAccessRule.objects.filter(person=person)
+    if rules.filter(kind=AccessRuleKind.EXCLUSION, user=practitioner).exists():
+        raise ValidationError({"practitioner": f"{practitioner} is excluded from this case"})
+    restricted = rules.filter(kind=AccessRuleKind.RESTRICTION)
+    if restricted.exists() and not restricted.filter(user=practitioner).exists():
+        raise ValidationError(
+            {"practitioner": f"This is a restricted case and {practitioner} is not on its access list"}
+        )
+
+
 @transaction.atomic
 def allocate(person: Person, *, team: Team, practitioner: User | None, rationale: str, by: User | None) -> Allocation:
     """Make `practitioner` (or nobody: awaiting allocation) responsible for the case in `team`."""
@@ -205,6 +221,7 @@ def allocate(person: Person, *, team: Team, practitioner: User | None, rationale
             raise ValidationError({"practitioner": "Cases can only be allocated to practitioners or SPOs"})
         if practitioner.team_id != team.pk:
             raise ValidationError({"practitioner": f"{practitioner} is not in {team}"})
+        _check_can_see(person, practitioner)
     now = timezone.now()
     with pghistory.context(**_actor(by)):
         current = Allocation.objects.select_for_update().filter(person=person, ended_at=None).first()

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import services
 from cases.access import get_person_for_user, require_role, visible_people
@@ -29,6 +29,7 @@ from cases.forms import (
 )
 from cases.models import Registration, Role, User
 from cases.queries import caseload_rows, person_overview
+from probation.govuk import GovUKForm
 
 PAGE_SIZE = 25
 
@@ -48,6 +49,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("cases:search")
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    """True for requests from htmx, which get the page's results fragment instead of the page."""
+    return bool(getattr(request, "htmx", False))
+
+
+def _valid_filters(form: GovUKForm) -> dict[str, Any]:
+    """The filters that passed validation. A bad value is reported in the error summary and left
+    out; the good ones still apply, so the results always match the filters the page shows."""
+    form.is_valid()
+    return getattr(form, "cleaned_data", {})
+
+
 def _paginate(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -59,19 +72,21 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
+@require_safe
 def caseload(request: HttpRequest) -> HttpResponse:
     """The signed-in practitioner's own cases."""
     user = _user(request)
     require_role(user, Role.PRACTITIONER, Role.SPO)
     form = CaseloadFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     rows = caseload_rows(visible_people(user).allocated_to(user), filters)
     context = {"form": form, "page": _paginate(request, rows), "query": _query_without_page(request), "team_view": False}
-    template = "cases/caseload.html#results" if request.htmx else "cases/caseload.html"
+    template = "cases/caseload.html#results" if _is_htmx(request) else "cases/caseload.html"
     return render(request, template, context)
 
 
 @login_required
+@require_safe
 def team_caseload(request: HttpRequest) -> HttpResponse:
     """An SPO's view of every case in their team, including those awaiting allocation."""
     user = _user(request)
@@ -79,14 +94,15 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if user.team is None:
         raise PermissionDenied("You are not in a team")
     form = TeamCaseloadFilterForm(request.GET or None, team=user.team)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     rows = caseload_rows(visible_people(user).in_team(user.team), filters)
     context = {"form": form, "page": _paginate(request, rows), "query": _query_without_page(request), "team_view": True}
-    template = "cases/caseload.html#results" if request.htmx else "cases/caseload.html"
+    template = "cases/caseload.html#results" if _is_htmx(request) else "cases/caseload.html"
     return render(request, template, context)
 
 
 @login_required
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     page = None
@@ -94,11 +110,12 @@ def search(request: HttpRequest) -> HttpResponse:
         rows = visible_people(_user(request)).search(form.cleaned_data["q"]).select_related("practitioner")
         page = _paginate(request, rows)
     context = {"form": form, "page": page, "query": _query_without_page(request)}
-    template = "cases/search.html#results" if request.htmx else "cases/search.html"
+    template = "cases/search.html#results" if _is_htmx(request) else "cases/search.html"
     return render(request, template, context)
 
 
 @login_required
+@require_safe
 def person_detail(request: HttpRequest, crn: str) -> HttpResponse:
     person = get_person_for_user(_user(request), crn, path=request.path)
     return render(request, "cases/person_detail.html", {"overview": person_overview(person), "person": person})

@@ -11,18 +11,30 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer, TemplatesSetting
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+# The date widget's template lives in the project's templates/, which Django's default form
+# renderer does not search; without this every page with a date field fails to render.
+_PROJECT_RENDERER = TemplatesSetting()
 
 
 class GovUKDateWidget(forms.MultiWidget):
     template_name = "govuk/widgets/date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
         }
         super().__init__(widgets, attrs)
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
+        return super().render(name, value, attrs, renderer=_PROJECT_RENDERER)
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
@@ -36,7 +48,9 @@ class GovUKDateField(forms.MultiValueField):
     def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs: Any) -> None:
         self.past_only = past_only
         self.future_only = future_only
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # Parts are optional individually so that `compress` can say which part is missing
+        # ("must include a month"), as the Design System asks, instead of a generic message.
+        fields = tuple(forms.CharField(required=False) for _ in range(3))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> date | None:
@@ -51,10 +65,8 @@ class GovUKDateField(forms.MultiValueField):
             raise ValidationError(f"The {label} must be a real date")
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February, or a day of 99999999999999999999
             raise ValidationError(f"The {label} must be a real date") from None
-        from django.utils import timezone
-
         today = timezone.localdate()
         if self.past_only and value > today:
             raise ValidationError(f"The {label} must be today or in the past")
@@ -67,7 +79,7 @@ class GovUKForm(forms.Form):
     """A form whose errors can be listed in a GOV.UK error summary, linking to each field."""
 
     def error_summary(self) -> list[dict[str, str]]:
-        items = []
+        items: list[dict[str, str]] = []
         for name, errors in self.errors.items():
             if name == "__all__":
                 anchor = ""

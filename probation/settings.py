@@ -110,6 +110,11 @@ else:
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every web process in production (Redis) so API throttles and lockouts count across
+# workers; a per-process memory cache is enough for development and tests.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Authentication and sessions --------------------------------------------------------------
 AUTH_USER_MODEL = "cases.User"
 LOGIN_URL = "login"
@@ -204,8 +209,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="probation-service@lo
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first so that a request without credentials gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

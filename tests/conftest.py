@@ -119,3 +119,15 @@ def as_rory(rory) -> Client:
 @pytest.fixture
 def as_ada(ada) -> Client:
     return client_for(ada)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Make sure the reference data the migrations seed is present, even in a reused test
+    database that a transactional (flushing) test run emptied earlier."""
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)

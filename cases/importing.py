@@ -1,0 +1,757 @@
+"""Onboarding a PDU's caseload from a legacy CSV extract (`manage.py import_people`).
+
+The import runs in three stages so that nothing is written until every row has been checked:
+
+1. read: decode the file, parse the header, reject the whole file for unknown or missing columns;
+2. check: each row on its own (formats, dates, codes), against reference data loaded once up front
+   (organisation, staff, registration types, CRNs already on record) and against the rest of the
+   file (a CRN twice, a new team given two different PDUs);
+3. write: in one transaction, under one pghistory context naming the command and the file, so
+   the audit trail says where each row came from.
+
+New cases are written a batch at a time rather than through `cases.services` one row at a time.
+Those services cost about 55 queries a case (model validation runs a query per constraint, each
+service opens a savepoint), which made a 10,000-row caseload take many minutes. For a CRN not yet
+on record their checks on existing state (an active registration of the same type, a current
+address or allocation, access rules) cannot fail, so this module builds the same rows they would,
+validates each one in Python as they do (uniqueness was checked for the whole file at once, and
+the constraints are the database's own), and inserts them in bulk. The pghistory triggers record
+every inserted row exactly as they do for single writes.
+
+A CRN already on record is left exactly as it is ("unchanged"): the import never overwrites a
+case, which is what makes running the same file twice safe. The format is documented, with an
+example, in docs/import-people.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from cases import services
+from cases.models import (
+    CRN_REGEX,
+    PDU,
+    PNC_REGEX,
+    Address,
+    AddressStatus,
+    Allocation,
+    Gender,
+    OrderType,
+    Person,
+    Region,
+    Registration,
+    RegistrationType,
+    Role,
+    RoshLevel,
+    Sentence,
+    Team,
+    User,
+)
+
+REQUIRED_COLUMNS = (
+    "crn",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "region_code",
+    "pdu_code",
+    "team_code",
+    "order_type",
+    "sentence_start",
+    "sentence_end",
+    "rosh",
+)
+# A blank (or absent) practitioner_username means "awaiting allocation"; the *_name columns only
+# matter with --create-org, for organisation units that do not exist yet.
+OPTIONAL_COLUMNS = (
+    "practitioner_username",
+    "registrations",
+    "pnc_number",
+    "tier",
+    "is_hdc",
+    "offence",
+    "address_line1",
+    "town",
+    "postcode",
+    "mappa_category",
+    "mappa_level",
+    "region_name",
+    "pdu_name",
+    "team_name",
+)
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+GENDERS: dict[str, Gender] = {
+    "M": Gender.MALE,
+    "MALE": Gender.MALE,
+    "F": Gender.FEMALE,
+    "FEMALE": Gender.FEMALE,
+    "O": Gender.OTHER,
+    "N": Gender.NOT_KNOWN,
+}
+ORDER_TYPES: dict[str, OrderType] = {choice.value: choice for choice in OrderType}
+ROSH_LEVELS: dict[str, RoshLevel] = {choice.value: choice for choice in RoshLevel}
+BOOLEANS = {
+    "TRUE": True,
+    "YES": True,
+    "Y": True,
+    "1": True,
+    "FALSE": False,
+    "NO": False,
+    "N": False,
+    "0": False,
+}
+MAPPA_CATEGORIES = range(1, 5)
+MAPPA_LEVELS = range(1, 4)
+# Staff a case can be allocated to (the same rule as cases.services.allocate).
+ALLOCATABLE_ROLES = {Role.PRACTITIONER, Role.SPO}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIER = re.compile(r"^[A-D][0-3]S?$")
+# Field lengths from the models, checked here so a long value is a row error, not a rollback.
+MAX_LENGTHS = {
+    "first_name": 100,
+    "last_name": 100,
+    "offence": 200,
+    "address_line1": 200,
+    "town": 100,
+    "postcode": 10,
+    "region_code": 10,
+    "pdu_code": 10,
+    "team_code": 12,
+    "region_name": 100,
+    "pdu_name": 100,
+    "team_name": 100,
+}
+
+T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
+# Rows per INSERT statement when writing new cases.
+BATCH_SIZE = 1000
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported. `errors` lists the invalid rows when that is the reason."""
+
+    def __init__(self, message: str, errors: Iterable[RowError] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reasons: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {'; '.join(self.reasons)}"
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data record: its first physical line in the file and its trimmed cells by column."""
+
+    line: int
+    cells: Mapping[str, str]
+    width_error: str = ""
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def code(self, column: str) -> str:
+        return self.get(column).upper()
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A row that passed every check, in the types the models take."""
+
+    line: int
+    crn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    gender: Gender
+    pnc_number: str
+    tier: str
+    rosh: RoshLevel
+    region_code: str
+    pdu_code: str
+    team_code: str
+    practitioner_username: str
+    order_type: OrderType
+    sentence_start: date
+    sentence_end: date
+    is_hdc: bool
+    offence: str
+    registration_codes: tuple[str, ...]
+    mappa_category: int | None
+    mappa_level: int | None
+    address_line1: str
+    town: str
+    postcode: str
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    regions_created: int = 0
+    pdus_created: int = 0
+    teams_created: int = 0
+    dry_run: bool = False
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[RawRow]:
+    """Decode and split the file; reject it outright if it is not UTF-8 CSV with a usable header."""
+    records = _csv_records(_decode(path), path.name)
+    if not records:
+        raise ImportRejected(f"{path.name} is empty: expected a header row naming the columns")
+    (_, header), data = records[0], records[1:]
+    columns = _check_header(header)
+    return [_raw_row(line, columns, cells) for line, cells in data if any(c.strip() for c in cells)]
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportRejected(f"{path}: no such file") from None
+    except OSError as error:
+        raise ImportRejected(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportRejected(
+            f"{path.name} is not UTF-8 text (first bad byte on line {line}); save it as CSV UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise ImportRejected(f"{path.name} is a binary file (a spreadsheet?), not CSV; save it as CSV UTF-8")
+    return text
+
+
+def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """Records with the physical line each starts on (a quoted cell may span several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            records.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportRejected(f"{name} is not valid CSV: line {reader.line_num}: {error}") from None
+    return records
+
+
+def _check_header(header: list[str]) -> list[str]:
+    columns = [name.strip().lower() for name in header]
+    problems = []
+    if "" in columns:
+        problems.append(f"column {columns.index('') + 1} of the header has no name")
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        problems.append(f"repeated columns: {', '.join(repeated)}")
+    unknown = [c for c in columns if c and c not in ALL_COLUMNS]
+    if unknown:
+        problems.append(f"unknown columns: {', '.join(unknown)} (allowed: {', '.join(ALL_COLUMNS)})")
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        problems.append(f"missing required columns: {', '.join(missing)}")
+    if problems:
+        raise ImportRejected("The header row is wrong: " + "; ".join(problems))
+    return columns
+
+
+def _raw_row(line: int, columns: list[str], cells: list[str]) -> RawRow:
+    width_error = ""
+    extra = cells[len(columns) :]
+    if len(cells) < len(columns) or any(c.strip() for c in extra):
+        width_error = f"has {len(cells)} values but the header has {len(columns)} columns"
+    return RawRow(line, {c: v.strip() for c, v in zip(columns, cells, strict=False)}, width_error)
+
+
+# --- Checking one row on its own -----------------------------------------------------------------
+
+
+class _Cells:
+    """Reads typed values out of a row, collecting a reason for each one that is wrong."""
+
+    def __init__(self, raw: RawRow) -> None:
+        self.raw = raw
+        self.reasons: list[str] = [raw.width_error] if raw.width_error else []
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = self.raw.get(column)
+        if required and not value:
+            self.reasons.append(f"{column} is blank")
+        elif len(value) > MAX_LENGTHS.get(column, len(value)):
+            self.reasons.append(f"{column} is longer than {MAX_LENGTHS[column]} characters")
+        return value
+
+    def pattern(self, column: str, regex: str | re.Pattern[str], explanation: str) -> str:
+        value = self.raw.code(column)
+        if value and not re.match(regex, value):
+            self.reasons.append(f'{column} "{self.raw.get(column)}" is not a valid {explanation}')
+        return value
+
+    def date(self, column: str) -> date | None:
+        value = self.raw.get(column)
+        if not value:
+            self.reasons.append(f"{column} is blank")
+            return None
+        if ISO_DATE.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.reasons.append(f'{column} "{value}" is not a valid date (use YYYY-MM-DD, e.g. 2024-03-31)')
+        return None
+
+    def choice(self, column: str, choices: Mapping[str, T]) -> T | None:
+        given = self.raw.get(column)
+        key = given.upper().replace(" ", "_").replace("-", "_")
+        if key in choices:
+            return choices[key]
+        allowed = ", ".join(choices)
+        self.reasons.append(
+            f'{column} "{given}" is not one of {allowed}' if given else f"{column} is blank (use {allowed})"
+        )
+        return None
+
+    def number(self, column: str, allowed: range) -> int | None:
+        value = self.raw.get(column)
+        if not value:
+            return None
+        if value.isdigit() and int(value) in allowed:
+            return int(value)
+        self.reasons.append(f'{column} "{value}" is not a number from {allowed.start} to {allowed.stop - 1}')
+        return None
+
+    def flag(self, column: str) -> bool:
+        value = self.raw.code(column)
+        if value and value not in BOOLEANS:
+            self.reasons.append(f'{column} "{self.raw.get(column)}" is not true or false')
+        return BOOLEANS.get(value, False)
+
+    def codes(self, column: str) -> tuple[str, ...]:
+        codes = tuple(code.strip().upper() for code in self.raw.get(column).split(";") if code.strip())
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            self.reasons.append(f"{column} lists {', '.join(repeated)} more than once")
+        return codes
+
+
+def parse_row(raw: RawRow, today: date) -> tuple[PersonRow | None, list[str]]:
+    """The row in model types, or None with the reasons it is wrong (every reason, not the first)."""
+    c = _Cells(raw)
+    crn = c.pattern("crn", CRN_REGEX, "CRN (one letter and six digits, e.g. X123456)")
+    if not crn:
+        c.reasons.append("crn is blank")
+    first_name, last_name = c.text("first_name", required=True), c.text("last_name", required=True)
+    date_of_birth = c.date("date_of_birth")
+    if date_of_birth and date_of_birth >= today:
+        c.reasons.append(f"date_of_birth {date_of_birth} is not in the past")
+    gender, rosh = c.choice("gender", GENDERS), c.choice("rosh", ROSH_LEVELS)
+    pnc_number = c.pattern("pnc_number", PNC_REGEX, "PNC number (e.g. 2004/0012345A)")
+    tier = c.pattern("tier", TIER, "tier (a letter A-D and a digit 0-3, e.g. B2)")
+    for column in ("region_code", "pdu_code", "team_code"):
+        c.text(column, required=True)
+    for column in ("region_name", "pdu_name", "team_name", "offence", "address_line1", "town", "postcode"):
+        c.text(column)
+    order_type = c.choice("order_type", ORDER_TYPES)
+    start, end = c.date("sentence_start"), c.date("sentence_end")
+    if start and end and end < start:
+        c.reasons.append(f"sentence_end {end} is before sentence_start {start}")
+    is_hdc = c.flag("is_hdc")
+    if is_hdc and order_type and order_type != OrderType.LICENCE:
+        c.reasons.append(f"is_hdc is true but order_type is {order_type.value}: only a LICENCE can be HDC")
+    codes = c.codes("registrations")
+    mappa_category, mappa_level = (
+        c.number("mappa_category", MAPPA_CATEGORIES),
+        c.number("mappa_level", MAPPA_LEVELS),
+    )
+    if raw.get("town") and not (raw.get("address_line1") or raw.get("postcode")):
+        c.reasons.append("an address needs address_line1 or postcode")
+    if c.reasons or date_of_birth is None or gender is None or rosh is None or order_type is None:
+        return None, c.reasons
+    if start is None or end is None:
+        return None, c.reasons
+    row = PersonRow(
+        line=raw.line,
+        crn=crn,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        gender=gender,
+        pnc_number=pnc_number,
+        tier=tier,
+        rosh=rosh,
+        region_code=raw.code("region_code"),
+        pdu_code=raw.code("pdu_code"),
+        team_code=raw.code("team_code"),
+        practitioner_username=raw.get("practitioner_username"),
+        order_type=order_type,
+        sentence_start=start,
+        sentence_end=end,
+        is_hdc=is_hdc,
+        offence=raw.get("offence"),
+        registration_codes=codes,
+        mappa_category=mappa_category,
+        mappa_level=mappa_level,
+        address_line1=raw.get("address_line1"),
+        town=raw.get("town"),
+        postcode=raw.get("postcode"),
+    )
+    return row, []
+
+
+# --- Checking against reference data and the rest of the file -----------------------------------
+
+
+@dataclass
+class ReferenceData:
+    """Everything a row is checked against, loaded in a handful of queries for the whole file."""
+
+    regions: dict[str, Region]
+    pdus: dict[str, PDU]
+    teams: dict[str, Team]
+    users: dict[str, User]
+    registration_types: dict[str, RegistrationType]
+    existing_crns: set[str]
+
+    @classmethod
+    def load(cls, rows: list[RawRow]) -> ReferenceData:
+        usernames = {row.get("practitioner_username") for row in rows} - {""}
+        crns = sorted({row.code("crn") for row in rows} - {""})
+        return cls(
+            regions={r.code.upper(): r for r in Region.objects.all()},
+            pdus={p.code.upper(): p for p in PDU.objects.select_related("region")},
+            teams={t.code.upper(): t for t in Team.objects.select_related("pdu__region")},
+            users={u.username: u for u in User.objects.filter(username__in=usernames)},
+            registration_types={t.code.upper(): t for t in RegistrationType.objects.all()},
+            existing_crns=set(_existing_crns(crns)),
+        )
+
+
+def _existing_crns(crns: list[str], chunk: int = 5000) -> Iterator[str]:
+    for i in range(0, len(crns), chunk):
+        yield from Person.objects.filter(crn__in=crns[i : i + chunk]).values_list("crn", flat=True)
+
+
+@dataclass
+class _NewUnit:
+    """A region, PDU or team to create (--create-org), as first named in the file."""
+
+    name: str
+    parent: str
+    line: int
+    named: bool
+
+
+@dataclass
+class _OrgPlan:
+    regions: dict[str, _NewUnit] = field(default_factory=dict)
+    pdus: dict[str, _NewUnit] = field(default_factory=dict)
+    teams: dict[str, _NewUnit] = field(default_factory=dict)
+
+
+class _RowChecker:
+    """Checks a row against reference data and against the rows before it."""
+
+    def __init__(self, refs: ReferenceData, *, create_org: bool) -> None:
+        self.refs = refs
+        self.create_org = create_org
+        self.plan = _OrgPlan()
+
+    def reasons(self, raw: RawRow) -> list[str]:
+        return [*self._organisation(raw), *self._practitioner(raw), *self._registrations(raw)]
+
+    def _organisation(self, raw: RawRow) -> list[str]:
+        region, pdu, team = raw.code("region_code"), raw.code("pdu_code"), raw.code("team_code")
+        if not (region and pdu and team):
+            return []  # already reported as blank
+        # Once one level is wrong, its children are not compared with it: one reason, not three.
+        reasons = self._unit(raw, "region", region, "", self.refs.regions, self.plan.regions)
+        reasons = reasons or self._unit(raw, "PDU", pdu, region, self.refs.pdus, self.plan.pdus)
+        return reasons or self._unit(raw, "team", team, pdu, self.refs.teams, self.plan.teams)
+
+    def _unit(
+        self,
+        raw: RawRow,
+        kind: str,
+        code: str,
+        parent: str,
+        known: Mapping[str, Region | PDU | Team],
+        planned: dict[str, _NewUnit],
+    ) -> list[str]:
+        parent_kind = {"PDU": "region", "team": "PDU"}.get(kind, "")
+        if code in known:
+            actual = _parent_code(known[code])
+            if parent and actual != parent:
+                return [f'{kind} "{code}" is in {parent_kind} "{actual}", not "{parent}"']
+            return []
+        if not self.create_org:
+            return [f'{kind} "{code}" does not exist (use --create-org to create it)']
+        name_column = f"{kind.lower()}_name"
+        name = raw.get(name_column)
+        unit = planned.setdefault(code, _NewUnit(name or code, parent, raw.line, bool(name)))
+        if unit.parent != parent:
+            return [
+                f'new {kind} "{code}" is in {parent_kind} "{unit.parent}" on line {unit.line}, not "{parent}"'
+            ]
+        if name and unit.named and name != unit.name:
+            return [f'{name_column} "{name}" differs from "{unit.name}" on line {unit.line}']
+        if name and not unit.named:
+            unit.name, unit.named = name, True
+        return []
+
+    def _practitioner(self, raw: RawRow) -> list[str]:
+        username = raw.get("practitioner_username")
+        if not username:
+            return []
+        user = self.refs.users.get(username)
+        if user is None:
+            return [f'practitioner_username "{username}" is not a member of staff']
+        if not user.is_active or user.role not in ALLOCATABLE_ROLES:
+            return [f'practitioner "{username}" is not an active practitioner or SPO']
+        team = self.refs.teams.get(raw.code("team_code"))
+        if user.team_id is None or team is None or user.team_id != team.pk:
+            return [f'practitioner "{username}" is not in team "{raw.code("team_code")}"']
+        return []
+
+    def _registrations(self, raw: RawRow) -> list[str]:
+        reasons = []
+        has_mappa = False
+        for code in {c.strip().upper() for c in raw.get("registrations").split(";")} - {""}:
+            registration_type = self.refs.registration_types.get(code)
+            if registration_type is None or not registration_type.is_active:
+                reasons.append(f'registration code "{code}" is not a registration type in use')
+            elif registration_type.is_mappa:
+                has_mappa = True
+        given = bool(raw.get("mappa_category") or raw.get("mappa_level"))
+        if has_mappa and not (raw.get("mappa_category") and raw.get("mappa_level")):
+            reasons.append("a MAPPA registration needs mappa_category (1-4) and mappa_level (1-3)")
+        elif given and not has_mappa and not reasons:
+            reasons.append("mappa_category and mappa_level are only for a MAPPA registration")
+        return sorted(reasons)
+
+
+def _parent_code(unit: Region | PDU | Team) -> str:
+    if isinstance(unit, PDU):
+        return unit.region.code.upper()
+    if isinstance(unit, Team):
+        return unit.pdu.code.upper()
+    return ""
+
+
+def _duplicate_crns(rows: list[RawRow]) -> dict[int, str]:
+    lines: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.code("crn"):
+            lines[row.code("crn")].append(row.line)
+    return {
+        line: f'crn "{crn}" appears more than once in the file (lines {", ".join(map(str, found))})'
+        for crn, found in lines.items()
+        if len(found) > 1
+        for line in found
+    }
+
+
+@dataclass
+class CheckedFile:
+    valid: list[PersonRow]
+    errors: list[RowError]
+    plan: _OrgPlan
+
+
+def check_rows(rows: list[RawRow], refs: ReferenceData, *, create_org: bool, today: date) -> CheckedFile:
+    checker = _RowChecker(refs, create_org=create_org)
+    duplicates = _duplicate_crns(rows)
+    valid: list[PersonRow] = []
+    errors: list[RowError] = []
+    for raw in rows:
+        row, reasons = parse_row(raw, today)
+        reasons += checker.reasons(raw)
+        if raw.line in duplicates:
+            reasons.append(duplicates[raw.line])
+        if reasons or row is None:
+            errors.append(RowError(raw.line, tuple(reasons)))
+        else:
+            valid.append(row)
+    return CheckedFile(valid, errors, checker.plan)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def import_people(
+    path: Path, *, create_org: bool = False, skip_invalid: bool = False, dry_run: bool = False
+) -> ImportSummary:
+    """Import the file at `path`; all or nothing. Raises ImportRejected if it cannot be imported."""
+    rows = read_rows(path)
+    refs = ReferenceData.load(rows)
+    today = timezone.localdate()
+    checked = check_rows(rows, refs, create_org=create_org, today=today)
+    if checked.errors and not skip_invalid:
+        raise ImportRejected(_rejection(len(checked.errors), len(rows)), checked.errors)
+    if checked.errors and not checked.valid:
+        raise ImportRejected(f"None of the {len(rows)} rows is valid; nothing was imported", checked.errors)
+    new = [row for row in checked.valid if row.crn not in refs.existing_crns]
+    summary = ImportSummary(unchanged=len(checked.valid) - len(new), errors=checked.errors, dry_run=dry_run)
+    try:
+        with transaction.atomic(), pghistory.context(command="import_people", file=path.name):
+            _create_organisation(new, checked.plan, refs, summary)
+            _write_new_cases(new, refs, rationale=f"Imported from {path.name}", today=today)
+            summary.created = len(new)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as error:
+        # The checks ran against what was on record when the import started; if someone else has
+        # since opened one of these CRNs (or created one of these teams), the database refuses it.
+        detail = " ".join(str(error).split())
+        raise ImportRejected(f"The database refused the import ({detail}); nothing was imported") from error
+    return summary
+
+
+def _rejection(invalid: int, total: int) -> str:
+    valid = total - invalid
+    return (
+        f"{invalid} of {total} rows are invalid; nothing was imported. Correct them, or run with "
+        f"--skip-invalid to import the {valid} valid row{'s' if valid != 1 else ''} and skip the rest"
+    )
+
+
+def _create_organisation(
+    rows: list[PersonRow], plan: _OrgPlan, refs: ReferenceData, summary: ImportSummary
+) -> None:
+    """Create the regions, PDUs and teams the rows being imported need (only with --create-org).
+
+    There is no organisation service yet: these are reference data, not case records, and are
+    created here in the import's transaction."""
+    for code in sorted({row.region_code for row in rows} - set(refs.regions)):
+        refs.regions[code] = Region.objects.create(code=code, name=plan.regions[code].name)
+        summary.regions_created += 1
+    for code in sorted({row.pdu_code for row in rows} - set(refs.pdus)):
+        unit = plan.pdus[code]
+        refs.pdus[code] = PDU.objects.create(code=code, name=unit.name, region=refs.regions[unit.parent])
+        summary.pdus_created += 1
+    for code in sorted({row.team_code for row in rows} - set(refs.teams)):
+        unit = plan.teams[code]
+        refs.teams[code] = Team.objects.create(code=code, name=unit.name, pdu=refs.pdus[unit.parent])
+        summary.teams_created += 1
+
+
+def _write_new_cases(rows: list[PersonRow], refs: ReferenceData, *, rationale: str, today: date) -> None:
+    """Open a case for each row: the person, their allocation, sentence, registrations and address."""
+    now = timezone.now()
+    people = {row.crn: _person(row, refs, now) for row in rows}
+    _insert(Person, people.values())
+    _insert(Allocation, [_allocation(people[row.crn], rationale, now) for row in rows])
+    _insert(Sentence, [_sentence(people[row.crn], row) for row in rows])
+    _insert(Registration, [r for row in rows for r in _registrations(people[row.crn], row, refs, today)])
+    _insert(Address, [a for row in rows if (a := _address(people[row.crn], row, today))])
+
+
+def _insert(model: type[M], objects: Iterable[M]) -> None:
+    """Validate like the services do, minus their queries, then insert a batch at a time."""
+    objects = list(objects)
+    relations = [f.name for f in model._meta.fields if f.is_relation]
+    for obj in objects:
+        try:
+            obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise ImportRejected(f"{obj}: {'; '.join(error.messages)}; nothing was imported") from error
+    model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def _person(row: PersonRow, refs: ReferenceData, now: datetime) -> Person:
+    # As cases.services.create_person, with the first allocation's team and practitioner set at
+    # once rather than by a second update.
+    return Person(
+        crn=row.crn,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        date_of_birth=row.date_of_birth,
+        gender=row.gender,
+        pnc_number=row.pnc_number,
+        tier=row.tier,
+        rosh=row.rosh,
+        team=refs.teams[row.team_code],
+        practitioner=refs.users.get(row.practitioner_username),
+        created_at=now,
+    )
+
+
+def _allocation(person: Person, rationale: str, now: datetime) -> Allocation:
+    return Allocation(
+        person=person, team=person.team, practitioner=person.practitioner, rationale=rationale, started_at=now
+    )
+
+
+def _sentence(person: Person, row: PersonRow) -> Sentence:
+    return Sentence(
+        person=person,
+        order_type=row.order_type,
+        is_hdc=row.is_hdc,
+        offence=row.offence,
+        start_date=row.sentence_start,
+        expected_end_date=row.sentence_end,
+    )
+
+
+def _known_from(row: PersonRow, today: date) -> date:
+    """The legacy extract has no registration or address dates: the sentence start is the best
+    date known, and a registration cannot be dated in the future."""
+    return min(row.sentence_start, today)
+
+
+def _registrations(
+    person: Person, row: PersonRow, refs: ReferenceData, today: date
+) -> Iterator[Registration]:
+    registered_on = _known_from(row, today)
+    for code in row.registration_codes:
+        registration_type = refs.registration_types[code]
+        yield Registration(
+            person=person,
+            type=registration_type,
+            registered_on=registered_on,
+            review_due=services.default_review_due(registration_type, registered_on),
+            mappa_category=row.mappa_category if registration_type.is_mappa else None,
+            mappa_level=row.mappa_level if registration_type.is_mappa else None,
+        )
+
+
+def _address(person: Person, row: PersonRow, today: date) -> Address | None:
+    if not (row.address_line1 or row.postcode):
+        return None
+    return Address(
+        person=person,
+        status=AddressStatus.MAIN,
+        line1=row.address_line1,
+        town=row.town,
+        postcode=row.postcode.upper(),
+        start_date=_known_from(row, today),
+    )
