@@ -140,9 +140,7 @@ class PageNumbers(PageNumberPagination):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter(
-            "q", OpenApiTypes.STR, description="Search by CRN or name (partial, case-insensitive)"
-        )
+        OpenApiParameter("q", OpenApiTypes.STR, description="Search by CRN or name (partial, case-insensitive)")
     ],
     responses={
         200: PersonSummarySerializer(many=True),

@@ -108,7 +108,11 @@ class PersonalDetailsForm(GovUKForm):
     middle_names = forms.CharField(max_length=200, required=False)
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter a last name"})
     preferred_name = forms.CharField(max_length=100, required=False)
-    date_of_birth = GovUKDateField(label="Date of birth", past_only=True, error_messages={"required": "Enter a date of birth", "incomplete": "Enter a date of birth"})
+    date_of_birth = GovUKDateField(
+        label="Date of birth",
+        past_only=True,
+        error_messages={"required": "Enter a date of birth", "incomplete": "Enter a date of birth"},
+    )
     pnc_number = forms.RegexField(
         # People type the check letter in either case; it is stored in capitals (clean_pnc_number).
         regex=re.compile(PNC_REGEX, re.IGNORECASE),
@@ -119,16 +123,28 @@ class PersonalDetailsForm(GovUKForm):
         help_text="For example, 2004/0012345A",
         error_messages={"invalid": "Enter a PNC number in the correct format, like 2004/0012345A"},
     )
-    gender = forms.ChoiceField(choices=Gender.choices, widget=forms.RadioSelect, error_messages={"required": "Select a gender"})
+    gender = forms.ChoiceField(
+        choices=Gender.choices, widget=forms.RadioSelect, error_messages={"required": "Select a gender"}
+    )
     ethnicity = forms.ChoiceField(choices=Ethnicity.choices, required=False)
     religion = forms.CharField(max_length=100, required=False, label="Religion or belief")
-    disability = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Disabilities and adjustments")
-    neurodivergence = forms.ChoiceField(choices=Neurodivergence.choices, required=False, label="Declared neurodivergence")
+    disability = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Disabilities and adjustments"
+    )
+    neurodivergence = forms.ChoiceField(
+        choices=Neurodivergence.choices, required=False, label="Declared neurodivergence"
+    )
     neurodivergence_details = forms.CharField(max_length=500, required=False, label="Neurodivergence details")
-    language = forms.CharField(max_length=50, label="Main language", error_messages={"required": "Enter the main language"})
+    language = forms.CharField(
+        max_length=50, label="Main language", error_messages={"required": "Enter the main language"}
+    )
     interpreter_required = forms.BooleanField(required=False, label="Needs an interpreter")
     phone = forms.CharField(max_length=30, required=False, label="Phone number")
-    email = forms.EmailField(required=False, label="Email address", error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"})
+    email = forms.EmailField(
+        required=False,
+        label="Email address",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
 
     def clean_pnc_number(self) -> str:
         return self.cleaned_data["pnc_number"].strip().upper()
@@ -152,7 +168,11 @@ class AddressForm(GovUKForm):
         required=False,
         error_messages={"invalid": "Enter a real postcode"},
     )
-    start_date = GovUKDateField(label="Date they moved in", past_only=True, error_messages={"required": "Enter the date they moved in", "incomplete": "Enter the date they moved in"})
+    start_date = GovUKDateField(
+        label="Date they moved in",
+        past_only=True,
+        error_messages={"required": "Enter the date they moved in", "incomplete": "Enter the date they moved in"},
+    )
 
     def clean_postcode(self) -> str:
         """One stored form, "LS1 1AA", however it was typed (the inward code is the last three)."""
@@ -177,26 +197,60 @@ class RegistrationForm(GovUKForm):
         empty_label="Select a registration type",
         error_messages={"required": "Select a type of registration", "invalid_choice": "Select a type of registration"},
     )
-    registered_on = GovUKDateField(label="Registration date", past_only=True, error_messages={"required": "Enter the registration date", "incomplete": "Enter the registration date"})
-    review_due = GovUKDateField(label="Next review date", required=False, help_text="Leave blank to use the standard review period for this type of registration.")
+    registered_on = GovUKDateField(
+        label="Registration date",
+        past_only=True,
+        error_messages={"required": "Enter the registration date", "incomplete": "Enter the registration date"},
+    )
+    review_due = GovUKDateField(
+        label="Next review date",
+        required=False,
+        help_text="Leave blank to use the standard review period for this type of registration.",
+    )
     mappa_category = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Not MAPPA")] + [(str(i), f"Category {i}") for i in range(1, 5)], label="MAPPA category"
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Not MAPPA")] + [(str(i), f"Category {i}") for i in range(1, 5)],
+        label="MAPPA category",
     )
     mappa_level = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Not MAPPA")] + [(str(i), f"Level {i}") for i in range(1, 4)], label="MAPPA level"
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Not MAPPA")] + [(str(i), f"Level {i}") for i in range(1, 4)],
+        label="MAPPA level",
     )
     notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class CloseRegistrationForm(GovUKForm):
-    on = GovUKDateField(label="End date", past_only=True, error_messages={"required": "Enter the end date", "incomplete": "Enter the end date"})
-    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 4}), label="Why is the registration being closed?", error_messages={"required": "Enter why the registration is being closed"})
+    on = GovUKDateField(
+        label="End date",
+        past_only=True,
+        error_messages={"required": "Enter the end date", "incomplete": "Enter the end date"},
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why is the registration being closed?",
+        error_messages={"required": "Enter why the registration is being closed"},
+    )
 
 
 class ReviewRegistrationForm(GovUKForm):
-    reviewed_on = GovUKDateField(label="Review date", past_only=True, error_messages={"required": "Enter the review date", "incomplete": "Enter the review date"})
-    next_review_due = GovUKDateField(label="Next review date", error_messages={"required": "Enter the next review date", "incomplete": "Enter the next review date"})
-    notes = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Review notes")
+    reviewed_on = GovUKDateField(
+        label="Review date",
+        past_only=True,
+        error_messages={"required": "Enter the review date", "incomplete": "Enter the review date"},
+    )
+    next_review_due = GovUKDateField(
+        label="Next review date",
+        error_messages={"required": "Enter the next review date", "incomplete": "Enter the next review date"},
+    )
+    notes = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Review notes"
+    )
 
 
 class AllocationForm(GovUKForm):

@@ -519,9 +519,7 @@ class _RowChecker:
         name = raw.get(name_column)
         unit = planned.setdefault(code, _NewUnit(name or code, parent, raw.line, bool(name)))
         if unit.parent != parent:
-            return [
-                f'new {kind} "{code}" is in {parent_kind} "{unit.parent}" on line {unit.line}, not "{parent}"'
-            ]
+            return [f'new {kind} "{code}" is in {parent_kind} "{unit.parent}" on line {unit.line}, not "{parent}"']
         if name and unit.named and name != unit.name:
             return [f'{name_column} "{name}" differs from "{unit.name}" on line {unit.line}']
         if name and not unit.named:
@@ -644,9 +642,7 @@ def _rejection(invalid: int, total: int) -> str:
     )
 
 
-def _create_organisation(
-    rows: list[PersonRow], plan: _OrgPlan, refs: ReferenceData, summary: ImportSummary
-) -> None:
+def _create_organisation(rows: list[PersonRow], plan: _OrgPlan, refs: ReferenceData, summary: ImportSummary) -> None:
     """Create the regions, PDUs and teams the rows being imported need (only with --create-org).
 
     There is no organisation service yet: these are reference data, not case records, and are
@@ -728,9 +724,7 @@ def _known_from(row: PersonRow, today: date) -> date:
     return min(row.sentence_start, today)
 
 
-def _registrations(
-    person: Person, row: PersonRow, refs: ReferenceData, today: date
-) -> Iterator[Registration]:
+def _registrations(person: Person, row: PersonRow, refs: ReferenceData, today: date) -> Iterator[Registration]:
     registered_on = _known_from(row, today)
     for code in row.registration_codes:
         registration_type = refs.registration_types[code]

@@ -103,9 +103,7 @@ class User(AbstractUser):
                 condition=Q(role="PRACTITIONER") | Q(grade=""),
                 name="user_grade_only_for_practitioners",
             ),
-            models.UniqueConstraint(
-                fields=["staff_code"], condition=~Q(staff_code=""), name="user_staff_code_unique"
-            ),
+            models.UniqueConstraint(fields=["staff_code"], condition=~Q(staff_code=""), name="user_staff_code_unique"),
         ]
 
     def __str__(self) -> str:
@@ -195,18 +193,25 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def search(self, query: str) -> PersonQuerySet:
         """Partial, case-insensitive match on CRN or names, best matches first.
 
-        Exact CRN beats CRN prefix beats surname prefix beats forename prefix beats anything else.
+        Every word must match a forename or the surname ("John Smith" does not find Jane Smith).
+        Exact CRN beats CRN prefix beats full name beats exact name beats surname prefix beats
+        forename prefix beats anything else.
         """
         q = query.strip()
         if not q:
             return self.none()
         words = q.split()
-        condition = Q(crn__istartswith=q)
+        names = Q()
         for word in words:
-            condition |= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+            names &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+        condition = Q(crn__istartswith=q) | names
+        full_name = (
+            Q(first_name__istartswith=words[0], last_name__istartswith=words[-1]) if len(words) > 1 else Q(pk=None)
+        )
         rank = models.Case(
             models.When(crn__iexact=q, then=100),
             models.When(crn__istartswith=q, then=80),
+            models.When(full_name, then=75),
             models.When(Q(last_name__iexact=q) | Q(first_name__iexact=q), then=70),
             models.When(last_name__istartswith=words[-1], then=60),
             models.When(first_name__istartswith=words[0], then=50),
@@ -214,9 +219,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
             output_field=models.IntegerField(),
         )
         return (
-            self.filter(condition)
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "last_name", "first_name", "crn")
+            self.filter(condition).annotate(search_rank=rank).order_by("-search_rank", "last_name", "first_name", "crn")
         )
 
 
@@ -247,9 +250,7 @@ class Person(models.Model):
     tier = models.CharField(max_length=3, blank=True, help_text="Legacy tier, e.g. B2.")
     # Current allocation, kept in step with the Allocation history by cases.services.allocate.
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="people")
-    practitioner = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="caseload"
-    )
+    practitioner = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="caseload")
     restriction_message = models.CharField(max_length=300, blank=True)
     exclusion_message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -266,9 +267,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(pnc_number="") | Q(pnc_number__regex=PNC_REGEX), name="person_pnc_format"
             ),
-            models.CheckConstraint(
-                condition=Q(tier="") | Q(tier__regex=r"^[A-D][0-3]S?$"), name="person_tier_format"
-            ),
+            models.CheckConstraint(condition=Q(tier="") | Q(tier__regex=r"^[A-D][0-3]S?$"), name="person_tier_format"),
         ]
         indexes = [
             models.Index(fields=["practitioner", "last_name"]),
@@ -470,9 +469,7 @@ class Requirement(models.Model):
         triggers = [NO_DELETES]
         ordering = ["category"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(length__isnull=True) | ~Q(unit=""), name="requirement_length_has_unit"
-            ),
+            models.CheckConstraint(condition=Q(length__isnull=True) | ~Q(unit=""), name="requirement_length_has_unit"),
             models.CheckConstraint(
                 condition=Q(length__isnull=True) | Q(delivered__lte=models.F("length")),
                 name="requirement_delivered_within_length",
@@ -515,9 +512,7 @@ class Registration(models.Model):
     registered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     deregistered_on = models.DateField(null=True, blank=True)
     deregistration_reason = models.CharField(max_length=1000, blank=True)
-    deregistered_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    deregistered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     objects = RegistrationQuerySet.as_manager()
 

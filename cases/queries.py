@@ -21,7 +21,10 @@ from cases.models import (
 )
 
 ROSH_RANK = Case(
-    *[When(rosh=level, then=Value(rank)) for level, rank in ((RoshLevel.LOW, 1), (RoshLevel.MEDIUM, 2), (RoshLevel.HIGH, 3), (RoshLevel.VERY_HIGH, 4))],
+    *[
+        When(rosh=level, then=Value(rank))
+        for level, rank in ((RoshLevel.LOW, 1), (RoshLevel.MEDIUM, 2), (RoshLevel.HIGH, 3), (RoshLevel.VERY_HIGH, 4))
+    ],
     default=Value(0),
     output_field=IntegerField(),
 )
@@ -47,16 +50,27 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[P
     A fixed number of queries whatever the number of rows (registrations are prefetched).
     """
     today = timezone.localdate()
-    current_sentence = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).order_by("-start_date")
+    current_sentence = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).order_by(
+        "-start_date"
+    )
     overdue = Registration.objects.review_overdue(today).filter(person=OuterRef("pk"))
-    rows = people.annotate(
-        sentence_type=Subquery(current_sentence.values("order_type")[:1]),
-        sentence_end=Subquery(current_sentence.values("expected_end_date")[:1]),
-        has_overdue_review=Exists(overdue),
-        rosh_rank=ROSH_RANK,
-    ).annotate(sentence_label=SENTENCE_LABEL).prefetch_related(
-        Prefetch("registrations", queryset=Registration.objects.active().select_related("type"), to_attr="active_registrations")
-    ).select_related("practitioner")
+    rows = (
+        people.annotate(
+            sentence_type=Subquery(current_sentence.values("order_type")[:1]),
+            sentence_end=Subquery(current_sentence.values("expected_end_date")[:1]),
+            has_overdue_review=Exists(overdue),
+            rosh_rank=ROSH_RANK,
+        )
+        .annotate(sentence_label=SENTENCE_LABEL)
+        .prefetch_related(
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.active().select_related("type"),
+                to_attr="active_registrations",
+            )
+        )
+        .select_related("practitioner")
+    )
 
     if tiers := filters.get("tier"):
         rows = rows.filter(tier__regex=r"^[" + "".join(str(t) for t in tiers) + "]")
@@ -101,9 +115,14 @@ class Overview:
 
 def person_overview(person: Person) -> Overview:
     sentences = list(person.sentences.prefetch_related("requirements").order_by("-start_date"))
-    registrations = list(person.registrations.select_related("type", "registered_by", "deregistered_by").order_by("-registered_on"))
+    registrations = list(
+        person.registrations.select_related("type", "registered_by", "deregistered_by").order_by("-registered_on")
+    )
     addresses = list(person.addresses.order_by("-start_date"))
-    main = next((a for a in addresses if a.end_date is None and a.status in (AddressStatus.MAIN, AddressStatus.NO_FIXED_ABODE)), None)
+    main = next(
+        (a for a in addresses if a.end_date is None and a.status in (AddressStatus.MAIN, AddressStatus.NO_FIXED_ABODE)),
+        None,
+    )
     return Overview(
         person=person,
         sentences=sentences,
@@ -111,5 +130,7 @@ def person_overview(person: Person) -> Overview:
         closed_registrations=[r for r in registrations if not r.is_active],
         main_address=main,
         previous_addresses=[a for a in addresses if a is not main],
-        allocations=list(person.allocations.select_related("practitioner", "allocated_by", "team").order_by("-started_at")[:10]),
+        allocations=list(
+            person.allocations.select_related("practitioner", "allocated_by", "team").order_by("-started_at")[:10]
+        ),
     )

@@ -145,7 +145,8 @@ def add_registration(
     if registered_on > timezone.localdate():
         raise ValidationError({"registered_on": "The registration date must be today or in the past"})
     if Registration.objects.active().filter(person=person, type=registration_type).exists():
-        raise ValidationError({"registration_type": f"{person.full_name} already has an active {registration_type.description} registration"})
+        message = f"{person.full_name} already has an active {registration_type.description} registration"
+        raise ValidationError({"registration_type": message})
     review_due = review_due or default_review_due(registration_type, registered_on)
     if review_due < registered_on:
         raise ValidationError({"review_due": "The review date must be on or after the registration date"})
@@ -163,7 +164,9 @@ def add_registration(
 
 
 @transaction.atomic
-def review_registration(registration: Registration, *, reviewed_on: date, next_review_due: date, notes: str, by: User) -> Registration:
+def review_registration(
+    registration: Registration, *, reviewed_on: date, next_review_due: date, notes: str, by: User
+) -> Registration:
     """Record that a registration was reviewed and is still needed, setting its next review date."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
@@ -225,7 +228,11 @@ def allocate(person: Person, *, team: Team, practitioner: User | None, rationale
     now = timezone.now()
     with pghistory.context(**_actor(by)):
         current = Allocation.objects.select_for_update().filter(person=person, ended_at=None).first()
-        if current and current.team_id == team.pk and current.practitioner_id == (practitioner.pk if practitioner else None):
+        if (
+            current
+            and current.team_id == team.pk
+            and current.practitioner_id == (practitioner.pk if practitioner else None)
+        ):
             return current
         if current:
             current.ended_at = now

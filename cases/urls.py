@@ -13,6 +13,14 @@ urlpatterns = [
     path("people/<str:crn>/address/", views.change_address, name="change_address"),
     path("people/<str:crn>/allocate/", views.allocate, name="allocate"),
     path("people/<str:crn>/registrations/add/", views.add_registration, name="add_registration"),
-    path("people/<str:crn>/registrations/<uuid:registration_id>/close/", views.close_registration, name="close_registration"),
-    path("people/<str:crn>/registrations/<uuid:registration_id>/review/", views.review_registration, name="review_registration"),
+    path(
+        "people/<str:crn>/registrations/<uuid:registration_id>/close/",
+        views.close_registration,
+        name="close_registration",
+    ),
+    path(
+        "people/<str:crn>/registrations/<uuid:registration_id>/review/",
+        views.review_registration,
+        name="review_registration",
+    ),
 ]

@@ -80,7 +80,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(request.GET or None)
     filters = _valid_filters(form)
     rows = caseload_rows(visible_people(user).allocated_to(user), filters)
-    context = {"form": form, "page": _paginate(request, rows), "query": _query_without_page(request), "team_view": False}
+    context = {
+        "form": form,
+        "page": _paginate(request, rows),
+        "query": _query_without_page(request),
+        "team_view": False,
+    }
     template = "cases/caseload.html#results" if _is_htmx(request) else "cases/caseload.html"
     return render(request, template, context)
 

@@ -235,10 +235,13 @@ SPECTACULAR_SETTINGS = {
 # With CELERY_BROKER_URL (Redis in production) Celery uses it; without, a real worker and beat
 # exchange messages through the filesystem transport under var/celery.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_RESULT_BACKEND = env.str(
-    "CELERY_RESULT_BACKEND",
-    default="" if CELERY_BROKER_URL != "filesystem://" else f"file://{VAR_DIR / 'celery' / 'results'}",
-) or None
+CELERY_RESULT_BACKEND = (
+    env.str(
+        "CELERY_RESULT_BACKEND",
+        default="" if CELERY_BROKER_URL != "filesystem://" else f"file://{VAR_DIR / 'celery' / 'results'}",
+    )
+    or None
+)
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),

@@ -46,7 +46,14 @@ def london_team(db):
 
 @pytest.fixture
 def pat(gateshead) -> User:
-    return UserFactory(username="pat", first_name="Pat", last_name="Practitioner", role=Role.PRACTITIONER, grade=Grade.PO, team=gateshead)
+    return UserFactory(
+        username="pat",
+        first_name="Pat",
+        last_name="Practitioner",
+        role=Role.PRACTITIONER,
+        grade=Grade.PO,
+        team=gateshead,
+    )
 
 
 @pytest.fixture
@@ -56,7 +63,9 @@ def sam(gateshead) -> User:
 
 @pytest.fixture
 def eve(gateshead) -> User:
-    return UserFactory(username="eve", first_name="Eve", last_name="Excluded", role=Role.PRACTITIONER, grade=Grade.PSO, team=gateshead)
+    return UserFactory(
+        username="eve", first_name="Eve", last_name="Excluded", role=Role.PRACTITIONER, grade=Grade.PSO, team=gateshead
+    )
 
 
 @pytest.fixture
@@ -66,7 +75,14 @@ def rory(newcastle) -> User:
 
 @pytest.fixture
 def olga(london_team) -> User:
-    return UserFactory(username="olga", first_name="Olga", last_name="Otherregion", role=Role.PRACTITIONER, grade=Grade.PO, team=london_team)
+    return UserFactory(
+        username="olga",
+        first_name="Olga",
+        last_name="Otherregion",
+        role=Role.PRACTITIONER,
+        grade=Grade.PO,
+        team=london_team,
+    )
 
 
 @pytest.fixture
@@ -76,7 +92,9 @@ def ada(db) -> User:
 
 @pytest.fixture
 def quinn(gateshead) -> User:
-    return UserFactory(username="quinn", first_name="Quinn", last_name="Quality", role=Role.QUALITY_LEAD, team=gateshead)
+    return UserFactory(
+        username="quinn", first_name="Quinn", last_name="Quality", role=Role.QUALITY_LEAD, team=gateshead
+    )
 
 
 @pytest.fixture

@@ -104,12 +104,8 @@ def worker(celery_app: Celery) -> Iterator[None]:
 @pytest.mark.django_db(transaction=True)  # the worker's thread has its own connection: commit first
 def test_the_worker_clears_expired_sessions(worker):
     now = timezone.now()
-    Session.objects.create(
-        session_key="expired" + "x" * 25, session_data="e30", expire_date=now - timedelta(days=1)
-    )
-    Session.objects.create(
-        session_key="current" + "x" * 25, session_data="e30", expire_date=now + timedelta(hours=1)
-    )
+    Session.objects.create(session_key="expired" + "x" * 25, session_data="e30", expire_date=now - timedelta(days=1))
+    Session.objects.create(session_key="current" + "x" * 25, session_data="e30", expire_date=now + timedelta(hours=1))
 
     assert clear_expired_sessions.delay().get(timeout=30) == "ok"
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current" + "x" * 25]

@@ -239,9 +239,7 @@ def test_env_example_explains_every_variable_and_sets_nothing():
     lines = ENV_EXAMPLE.splitlines()
     for number, line in enumerate(lines):
         if ENV_EXAMPLE_LINE.match(line):
-            before = next(
-                earlier for earlier in reversed(lines[:number]) if not ENV_EXAMPLE_LINE.match(earlier)
-            )
+            before = next(earlier for earlier in reversed(lines[:number]) if not ENV_EXAMPLE_LINE.match(earlier))
             assert before.startswith("# ") and len(before) > 10, f"no comment above {line!r}"
     # A copy saved as .env changes nothing until a line is uncommented, and holds no secret.
     assert [line for line in lines if line and not line.startswith("#")] == []
@@ -341,9 +339,7 @@ def test_dockerignore_keeps_secrets_and_local_state_out_but_not_what_the_build_n
 
 
 def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_check_deploy_is_clean_under_production_settings():

@@ -106,9 +106,7 @@ def test_the_api_conforms_to_its_schema(case, in_test_transaction, token):
         ("/api/v1/people/{crn}/", {"crn": "X100002"}, {}, "registrations"),
     ],
 )
-def test_real_cases_come_back_as_the_schema_describes(
-    in_test_transaction, token, path, path_parameters, query, filled
-):
+def test_real_cases_come_back_as_the_schema_describes(in_test_transaction, token, path, path_parameters, query, filled):
     """Random CRNs almost never name a case Pat may see, so whole bodies are checked here."""
     case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query)
     response = case.call_and_validate(headers={"Authorization": f"Token {token}"})

@@ -86,7 +86,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     practitioner = None
 
     @factory.post_generation
-    def allocation(obj: Person, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def allocation(obj: Person, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             Allocation.objects.create(person=obj, team=obj.team, practitioner=obj.practitioner, rationale="Case opened")
 

@@ -147,9 +147,7 @@ def test_every_page_view_of_a_restricted_case_is_logged(as_pat, pat, registratio
     for url in pages:
         assert as_pat.get(url).status_code == 200, url
 
-    logged = list(
-        CaseView.objects.filter(person=restricted).order_by("viewed_at", "pk").values_list("user", "path")
-    )
+    logged = list(CaseView.objects.filter(person=restricted).order_by("viewed_at", "pk").values_list("user", "path"))
     assert logged == [(pat.pk, url) for url in pages]
 
 
@@ -227,9 +225,7 @@ def test_a_case_of_another_region_is_not_found_before_a_role_check_could_reveal_
     assert reader.get("/people/X100001/personal-details/").status_code == 404
 
 
-def test_people_in_a_team_whose_other_cases_are_restricted_still_see_the_rest(
-    as_sam, pat, pats_case, gateshead
-):
+def test_people_in_a_team_whose_other_cases_are_restricted_still_see_the_rest(as_sam, pat, pats_case, gateshead):
     open_case = PersonFactory(crn="X100077", team=gateshead)
     pats_case.access_rules.create(user=pat, kind="RESTRICTION")
 

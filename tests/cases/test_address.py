@@ -157,9 +157,7 @@ def test_staff_who_may_only_read_are_refused(role, gateshead, pats_case, current
         ),
     ],
 )
-def test_it_explains_what_is_wrong_and_changes_nothing(
-    as_pat, pats_case, current_address, overrides, message
-):
+def test_it_explains_what_is_wrong_and_changes_nothing(as_pat, pats_case, current_address, overrides, message):
     before = addresses(pats_case)
 
     response = as_pat.post(URL, new_address(**overrides))
@@ -169,9 +167,7 @@ def test_it_explains_what_is_wrong_and_changes_nothing(
 
 
 def test_it_keeps_what_was_typed_when_it_shows_the_errors(as_pat, pats_case):
-    response = as_pat.post(
-        URL, new_address(postcode="", **date_fields("start_date", day="1", month="3", year=""))
-    )
+    response = as_pat.post(URL, new_address(postcode="", **date_fields("start_date", day="1", month="3", year="")))
 
     content = response.content.decode()
     assert 'value="22 New Street"' in content
@@ -182,9 +178,7 @@ def test_it_keeps_what_was_typed_when_it_shows_the_errors(as_pat, pats_case):
 
 
 @pytest.mark.parametrize("history", [1, 10])
-def test_the_form_page_uses_a_fixed_number_of_queries(
-    as_pat, pats_case, history, django_assert_max_num_queries
-):
+def test_the_form_page_uses_a_fixed_number_of_queries(as_pat, pats_case, history, django_assert_max_num_queries):
     for year in range(history):
         AddressFactory(
             person=pats_case,

@@ -40,9 +40,7 @@ def test_it_offers_only_practitioners_and_spos_in_the_team(as_sam, pat, eve, sam
 
 
 def test_it_allocates_a_waiting_case_to_a_practitioner(as_sam, sam, pat, waiting):
-    response = as_sam.post(
-        URL, {"practitioner": pat.pk, "rationale": "PO grade needed for the risk"}, follow=True
-    )
+    response = as_sam.post(URL, {"practitioner": pat.pk, "rationale": "PO grade needed for the risk"}, follow=True)
 
     assert response.redirect_chain == [("/people/X100009/", 302)]
     waiting.refresh_from_db()
@@ -146,9 +144,7 @@ def test_it_refuses_to_allocate_a_case_to_a_practitioner_excluded_from_it(as_sam
     assert Person.objects.get(pk=waiting.pk).practitioner is None
 
 
-def test_it_refuses_to_allocate_a_restricted_case_to_someone_not_on_its_access_list(
-    as_sam, sam, pat, eve, waiting
-):
+def test_it_refuses_to_allocate_a_restricted_case_to_someone_not_on_its_access_list(as_sam, sam, pat, eve, waiting):
     waiting.access_rules.create(user=sam, kind="RESTRICTION")
     waiting.access_rules.create(user=pat, kind="RESTRICTION")
     before = history(waiting)
@@ -165,9 +161,7 @@ def test_it_refuses_to_allocate_a_restricted_case_to_someone_not_on_its_access_l
 
 
 @pytest.mark.parametrize("staff", [2, 20])
-def test_the_form_page_uses_a_fixed_number_of_queries(
-    as_sam, gateshead, waiting, staff, django_assert_max_num_queries
-):
+def test_the_form_page_uses_a_fixed_number_of_queries(as_sam, gateshead, waiting, staff, django_assert_max_num_queries):
     for _ in range(staff):
         UserFactory(role=Role.PRACTITIONER, team=gateshead)
 

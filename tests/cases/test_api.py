@@ -40,9 +40,7 @@ def newcastle_case(newcastle):
 
 @pytest.fixture
 def london_case(olga):
-    return PersonFactory(
-        crn="X900001", first_name="Lena", last_name="London", practitioner=olga, team=olga.team
-    )
+    return PersonFactory(crn="X900001", first_name="Lena", last_name="London", practitioner=olga, team=olga.team)
 
 
 # --- GET /api/v1/people/ ------------------------------------------------------------------------
@@ -136,9 +134,7 @@ def test_it_refuses_anonymous_callers(client, pats_case):
     assert "credentials were not provided" in response.json()["detail"]
 
 
-def test_the_list_takes_the_same_number_of_queries_for_3_or_30_people(
-    as_pat, pat, django_assert_max_num_queries
-):
+def test_the_list_takes_the_same_number_of_queries_for_3_or_30_people(as_pat, pat, django_assert_max_num_queries):
     PersonFactory.create_batch(3, practitioner=pat)
     with django_assert_max_num_queries(LIST_QUERIES), CaptureQueriesContext(connection) as few:
         assert len(crns(as_pat.get(PEOPLE))) == 3

@@ -86,9 +86,7 @@ def test_adding_reviewing_and_closing_a_registration_are_each_recorded(as_pat, p
     as_pat.post(f"{base}/close/", {**date_fields("on", TODAY), "reason": "No longer a risk"})
 
     events = list(
-        RegistrationEvent.objects.filter(pgh_obj=registration)
-        .order_by("pgh_id")
-        .select_related("pgh_context")
+        RegistrationEvent.objects.filter(pgh_obj=registration).order_by("pgh_id").select_related("pgh_context")
     )
     assert [e.pgh_label for e in events] == ["insert", "update", "update"]
     assert events[1].review_due == TODAY + timedelta(days=60)

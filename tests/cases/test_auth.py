@@ -44,17 +44,13 @@ def test_it_signs_a_practitioner_in_and_takes_her_to_her_caseload(client, pat, p
 
 
 def test_it_returns_to_the_page_that_asked_for_sign_in(client, pat):
-    response = client.post(
-        "/sign-in/?next=/search/", {"username": "pat", "password": PASSWORD, "next": "/search/"}
-    )
+    response = client.post("/sign-in/?next=/search/", {"username": "pat", "password": PASSWORD, "next": "/search/"})
 
     assert response.url == "/search/"
 
 
 def test_it_never_sends_anyone_to_another_site_after_sign_in(client, pat):
-    response = client.post(
-        "/sign-in/", {"username": "pat", "password": PASSWORD, "next": "https://evil.example/"}
-    )
+    response = client.post("/sign-in/", {"username": "pat", "password": PASSWORD, "next": "https://evil.example/"})
 
     assert response.url == "/"
 

@@ -42,9 +42,7 @@ def test_it_shows_a_practitioner_only_her_own_cases(as_pat, pat, eve, pats_case)
 
 
 def test_it_shows_each_cases_tier_rosh_sentence_and_flags(as_pat, pats_case):
-    SentenceFactory(
-        person=pats_case, order_type="SSO", expected_end_date=date(2027, 3, 9), start_date=date(2026, 3, 9)
-    )
+    SentenceFactory(person=pats_case, order_type="SSO", expected_end_date=date(2027, 3, 9), start_date=date(2026, 3, 9))
     RegistrationFactory(person=pats_case, type=registration_type("ADVP"))
     RegistrationFactory(
         person=pats_case,
@@ -87,9 +85,7 @@ def test_it_filters_by_sentence_type(as_pat, pat):
 def test_it_filters_by_registration_and_overdue_review(as_pat, pat):
     flagged, overdue, plain = cases_for(pat, 3)
     RegistrationFactory(person=flagged, type=registration_type("MAPP"), mappa_category=1, mappa_level=1)
-    RegistrationFactory(
-        person=overdue, registered_on=TODAY - timedelta(days=400), review_due=TODAY - timedelta(days=5)
-    )
+    RegistrationFactory(person=overdue, registered_on=TODAY - timedelta(days=400), review_due=TODAY - timedelta(days=5))
 
     by_flag = as_pat.get("/caseload/?registration=MAPP").content.decode()
     by_overdue = as_pat.get("/caseload/?review_overdue=on").content.decode()
@@ -219,9 +215,7 @@ def test_a_malformed_page_number_shows_a_page_of_results(as_pat, pats_case, page
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_number_of_queries_does_not_grow_with_the_caseload(
-    as_pat, pat, count, django_assert_max_num_queries
-):
+def test_the_number_of_queries_does_not_grow_with_the_caseload(as_pat, pat, count, django_assert_max_num_queries):
     for person in cases_for(pat, count):
         SentenceFactory(person=person)
         RegistrationFactory(person=person)

@@ -349,9 +349,7 @@ def test_it_reports_a_bad_row_by_line_and_imports_nothing(tmp_path, pat, olga, r
 
 
 def test_a_row_with_several_problems_lists_them_all(tmp_path, pat):
-    path = write_csv(
-        tmp_path, [row(crn="X12", sentence_end="not a date", rosh="", practitioner_username="nobody")]
-    )
+    path = write_csv(tmp_path, [row(crn="X12", sentence_end="not a date", rosh="", practitioner_username="nobody")])
 
     _, err = run_rejected(path)
 
@@ -411,8 +409,7 @@ def test_dry_run_checks_the_file_and_writes_nothing(tmp_path, pat):
     out, _ = run(write_csv(tmp_path, [row(registrations="ADVP")]), "--dry-run")
 
     assert (
-        out.strip()
-        == "Would create 1, unchanged 0 (already present), skipped 0 invalid. Dry run: nothing was written."
+        out.strip() == "Would create 1, unchanged 0 (already present), skipped 0 invalid. Dry run: nothing was written."
     )
     assert history_counts() == before
 
@@ -421,9 +418,7 @@ def test_dry_run_checks_the_file_and_writes_nothing(tmp_path, pat):
 
 
 def test_an_unknown_organisation_is_rejected_without_create_org(tmp_path, db):
-    path = write_csv(
-        tmp_path, [row(region_code="YH", pdu_code="YHLD", team_code="YHLD01", practitioner_username="")]
-    )
+    path = write_csv(tmp_path, [row(region_code="YH", pdu_code="YHLD", team_code="YHLD01", practitioner_username="")])
 
     message, err = run_rejected(path)
 
@@ -515,9 +510,7 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path, pat):
 
 
 def test_an_existing_case_is_never_overwritten(tmp_path, pats_case):
-    path = write_csv(
-        tmp_path, [row(crn=pats_case.crn, first_name="Someone", last_name="Else"), row(crn="B000002")]
-    )
+    path = write_csv(tmp_path, [row(crn=pats_case.crn, first_name="Someone", last_name="Else"), row(crn="B000002")])
     out, _ = run(path)
 
     assert out.strip() == "Created 1, unchanged 1 (already present), skipped 0 invalid."
@@ -527,9 +520,7 @@ def test_an_existing_case_is_never_overwritten(tmp_path, pats_case):
     assert apps.get_model("cases", "PersonEvent").objects.filter(pgh_obj=pats_case).count() == 1
 
 
-def test_a_case_opened_by_someone_else_during_the_import_rolls_the_whole_import_back(
-    tmp_path, pats_case, monkeypatch
-):
+def test_a_case_opened_by_someone_else_during_the_import_rolls_the_whole_import_back(tmp_path, pats_case, monkeypatch):
     # As if the CRN was opened between the import's checks and its writes.
     monkeypatch.setattr("cases.importing._existing_crns", lambda crns: iter(()))
     path = write_csv(tmp_path, [row(crn="B000002"), row(crn=pats_case.crn)])
@@ -537,17 +528,13 @@ def test_a_case_opened_by_someone_else_during_the_import_rolls_the_whole_import_
 
     message, _ = run_rejected(path)
 
-    assert message.startswith(
-        "The database refused the import (duplicate key value violates unique constraint"
-    )
+    assert message.startswith("The database refused the import (duplicate key value violates unique constraint")
     assert message.endswith("; nothing was imported")
     assert history_counts() == before
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(tmp_path, pat):
-    small = write_csv(
-        tmp_path, [row(crn=f"A{n:06d}", registrations="ADVP", postcode="NE8 1AA") for n in range(2)]
-    )
+    small = write_csv(tmp_path, [row(crn=f"A{n:06d}", registrations="ADVP", postcode="NE8 1AA") for n in range(2)])
     large = write_csv(
         tmp_path,
         [row(crn=f"B{n:06d}", registrations="ADVP", postcode="NE8 1AA") for n in range(50)],

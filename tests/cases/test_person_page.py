@@ -135,11 +135,7 @@ def test_a_read_only_user_sees_the_case_without_change_links(as_rory, pats_case)
     assert response.status_code == 200
     content = response.content.decode()
     assert "Personal details" in content
-    assert (
-        "personal-details/" not in content
-        and "/address/" not in content
-        and "registrations/add/" not in content
-    )
+    assert "personal-details/" not in content and "/address/" not in content and "registrations/add/" not in content
 
 
 def test_it_finds_the_case_whatever_the_case_of_the_crn(as_pat, pats_case):
@@ -172,9 +168,7 @@ def test_an_excluded_colleague_gets_page_not_found(as_eve, eve, pats_case):
     assert as_eve.get("/people/X100001/").status_code == 404
 
 
-@pytest.mark.parametrize(
-    "crn", ["X999999", "ABC", "X1000011", "X10000", "1100001", "X10%0001", "X100001%20OR%201=1"]
-)
+@pytest.mark.parametrize("crn", ["X999999", "ABC", "X1000011", "X10000", "1100001", "X10%0001", "X100001%20OR%201=1"])
 def test_a_missing_or_malformed_crn_gets_page_not_found(as_pat, pats_case, crn):
     assert as_pat.get(f"/people/{crn}/").status_code == 404
 

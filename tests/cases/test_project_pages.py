@@ -94,9 +94,7 @@ def test_the_admin_sends_a_practitioner_to_the_admin_sign_in(as_pat):
     assert response.url.startswith("/admin/login/")
 
 
-@pytest.mark.parametrize(
-    "url", ["/admin/cases/person/", "/admin/cases/registrationtype/", "/admin/cases/user/"]
-)
+@pytest.mark.parametrize("url", ["/admin/cases/person/", "/admin/cases/registrationtype/", "/admin/cases/user/"])
 def test_a_practitioner_with_staff_status_still_gets_no_admin_models(gateshead, url):
     staff_practitioner = client_for(UserFactory(role=Role.PRACTITIONER, team=gateshead, is_staff=True))
 
@@ -138,10 +136,7 @@ def test_an_admin_cannot_delete_anything(as_ada, pats_case):
 
     assert as_ada.get(f"/admin/cases/registrationtype/{child_protection.pk}/delete/").status_code == 403
     assert (
-        as_ada.post(
-            f"/admin/cases/registrationtype/{child_protection.pk}/delete/", {"post": "yes"}
-        ).status_code
-        == 403
+        as_ada.post(f"/admin/cases/registrationtype/{child_protection.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert "delete_selected" not in as_ada.get("/admin/cases/registrationtype/").content.decode()
     assert as_ada.get(f"/admin/cases/person/{pats_case.pk}/delete/").status_code == 403

@@ -212,9 +212,7 @@ def test_it_records_a_review_and_the_next_review_date(as_pat, registration):
         ({"notes": "x" * 501}, "Ensure this value has at most 500 characters (it has 501)."),
     ],
 )
-def test_it_explains_what_is_wrong_with_a_review_and_changes_nothing(
-    as_pat, pats_case, registration, data, message
-):
+def test_it_explains_what_is_wrong_with_a_review_and_changes_nothing(as_pat, pats_case, registration, data, message):
     before = registrations(pats_case)
     valid = {
         **date_fields("reviewed_on", TODAY),
@@ -273,9 +271,7 @@ def test_it_closes_a_registration_and_keeps_it_on_record(as_pat, pat, pats_case,
         ),
     ],
 )
-def test_it_explains_what_is_wrong_with_a_closure_and_changes_nothing(
-    as_pat, pats_case, registration, data, message
-):
+def test_it_explains_what_is_wrong_with_a_closure_and_changes_nothing(as_pat, pats_case, registration, data, message):
     before = registrations(pats_case)
 
     response = as_pat.post(close_url(registration), {**date_fields("on", TODAY), "reason": "Ended", **data})
@@ -338,10 +334,7 @@ def test_a_registration_cannot_be_reached_through_another_persons_crn(as_pat, pa
 
 
 def test_an_unknown_or_malformed_registration_id_gets_page_not_found(as_pat, pats_case):
-    assert (
-        as_pat.get("/people/X100001/registrations/00000000-0000-0000-0000-000000000000/close/").status_code
-        == 404
-    )
+    assert as_pat.get("/people/X100001/registrations/00000000-0000-0000-0000-000000000000/close/").status_code == 404
     assert as_pat.get("/people/X100001/registrations/not-a-uuid/close/").status_code == 404
 
 

@@ -31,9 +31,7 @@ def test_the_two_thirds_point_of_a_sentence(start, end, two_thirds):
     assert Sentence(start_date=start, expected_end_date=end).two_thirds_date == two_thirds
 
 
-@given(
-    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 1, 1)), length=st.integers(0, 365 * 10)
-)
+@given(start=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 1, 1)), length=st.integers(0, 365 * 10))
 def test_the_two_thirds_point_falls_inside_the_sentence_and_two_thirds_of_the_way(start, length):
     end = start + timedelta(days=length)
 
@@ -58,9 +56,7 @@ def test_the_two_thirds_point_falls_inside_the_sentence_and_two_thirds_of_the_wa
         (1, date(2025, 12, 15), date(2026, 1, 15)),  # across a year end
     ],
 )
-def test_the_default_review_date_is_the_types_review_period_after_registration(
-    months, registered_on, review_due
-):
+def test_the_default_review_date_is_the_types_review_period_after_registration(months, registered_on, review_due):
     assert default_review_due(RegistrationType(review_period_months=months), registered_on) == review_due
 
 
@@ -101,10 +97,7 @@ def people(gateshead):
         ("X777777", "Ann", "Goldsmith"),
         ("X888888", "Smith", "Jones"),
     ]
-    return {
-        crn: PersonFactory(crn=crn, first_name=first, last_name=last, team=gateshead)
-        for crn, first, last in rows
-    }
+    return {crn: PersonFactory(crn=crn, first_name=first, last_name=last, team=gateshead) for crn, first, last in rows}
 
 
 def ranked(query: str) -> list[tuple[str, int]]:
@@ -151,11 +144,6 @@ def test_search_finds_nothing_for_an_empty_or_unmatched_query(people, query):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="PersonQuerySet.search ranks a full-name match no higher than a surname-only match, so "
-    "'John Smith' lists Jane Smith first. Needs a full-name rank in cases/models.py (not ours to edit).",
-)
 def test_a_full_name_match_beats_a_surname_only_match(gateshead):
     PersonFactory(crn="X100101", first_name="Jane", last_name="Smith", team=gateshead)
     PersonFactory(crn="X100102", first_name="John", last_name="Smith", team=gateshead)

@@ -116,9 +116,7 @@ def test_demo_signins_says_when_there_are_none():
 class TestTheLoadedDemo:
     def test_it_loads_exactly_the_plan(self):
         plan = build_demo_plan(DEMO_SEED, timezone.localdate(), PEOPLE)
-        planned = sorted(
-            (p.crn, p.details.first_name, p.details.last_name, p.details.rosh) for p in plan.people
-        )
+        planned = sorted((p.crn, p.details.first_name, p.details.last_name, p.details.rosh) for p in plan.people)
         loaded = sorted(Person.objects.values_list("crn", "first_name", "last_name", "rosh"))
         assert loaded == planned
 

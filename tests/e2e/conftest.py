@@ -148,9 +148,7 @@ _axe = Axe()
 def format_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(
-            f"[{violation.get('impact')}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
-        )
+        lines.append(f"[{violation.get('impact')}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
         for node in violation["nodes"]:
             lines.append(f"    at {', '.join(map(str, node['target']))}")
             lines.append(f"       {node['html'][:200]}")
@@ -165,8 +163,7 @@ def assert_accessible(page: Page) -> None:
     results = _axe.run(page)
     violations = results.response["violations"]
     assert not violations, (
-        f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"
-        + format_violations(violations)
+        f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n" + format_violations(violations)
     )
 
 

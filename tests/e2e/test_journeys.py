@@ -46,9 +46,7 @@ def smith(pat):
 
 @pytest.fixture
 def jones(pat):
-    return PersonFactory(
-        crn="X200002", first_name="Mary", last_name="Jones", rosh="LOW", tier="D1", practitioner=pat
-    )
+    return PersonFactory(crn="X200002", first_name="Mary", last_name="Jones", rosh="LOW", tier="D1", practitioner=pat)
 
 
 @pytest.fixture
@@ -241,13 +239,11 @@ def test_an_spo_allocates_a_waiting_case(page: Page, browser_errors, sam, pat, s
     page.get_by_role("button", name="Allocate case").click()
 
     expect(page).to_have_url(re.compile(r"/people/X300003/$"))
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Case allocated to Pat Practitioner"
-    )
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Case allocated to Pat Practitioner")
     allocation = page.locator("#allocation")
-    expect(
-        allocation.locator(".govuk-summary-list__row").filter(has_text="Practitioner").first
-    ).to_contain_text("Pat Practitioner")
+    expect(allocation.locator(".govuk-summary-list__row").filter(has_text="Practitioner").first).to_contain_text(
+        "Pat Practitioner"
+    )
     expect(allocation).to_contain_text("Medium RoSH; Pat has capacity and knows the family.")
     expect(allocation.get_by_text("Awaiting allocation", exact=True)).to_have_count(0)
     assert_accessible(page)

@@ -115,17 +115,11 @@ def choose_subjects() -> Subjects:
         raise CommandError(f"{practitioner.username} cannot see any of their own cases.")
     surnames = Counter(caseload.values_list("last_name", flat=True))
     surname = min(surnames, key=lambda name: (-surnames[name], name))
-    spo = (
-        User.objects.filter(role=Role.SPO, is_active=True, team=practitioner.team)
-        .order_by("username")
-        .first()
-    )
+    spo = User.objects.filter(role=Role.SPO, is_active=True, team=practitioner.team).order_by("username").first()
     return Subjects(practitioner, practitioner.cases, spo, crns, surname)  # type: ignore[attr-defined]
 
 
-def time_page(
-    client: Client, page: Page, subjects: Subjects, user: User, repeat: int
-) -> tuple[Timing, list[str]]:
+def time_page(client: Client, page: Page, subjects: Subjects, user: User, repeat: int) -> tuple[Timing, list[str]]:
     """Warm up once (counting queries), then time `repeat` requests. Returns the timing and the
     warm-up's SQL, for EXPLAIN."""
     url = page.url(subjects, 0)

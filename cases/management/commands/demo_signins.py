@@ -33,22 +33,17 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Sign in at {url}")
         if not users:
-            self.stdout.write(
-                "There are no demo sign-ins. `manage.py seed_demo` loads demo data and creates them."
-            )
+            self.stdout.write("There are no demo sign-ins. `manage.py seed_demo` loads demo data and creates them.")
             return
         # Each distinct hash is checked once: hashing is slow on purpose, and seed_demo shares one.
         works = {h: check_password(DEMO_PASSWORD, h) for h in {u.password for u in users}}
         rows = [("Username", "Role", "Team", "Password", "Notes")]
         rows += [
-            (u.username, _role(u), u.team.name if u.team else "(none)", _password(u, works), _notes(u))
-            for u in users
+            (u.username, _role(u), u.team.name if u.team else "(none)", _password(u, works), _notes(u)) for u in users
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
-            self.stdout.write(
-                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            )
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         self.stdout.write("These are demo accounts with a published password: never use them with real data.")
 
 

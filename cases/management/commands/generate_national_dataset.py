@@ -706,9 +706,7 @@ class Command(BaseCommand):
     help = "Load a deterministic synthetic dataset of national shape (for benchmarks) with COPY."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--people", type=int, default=250_000, help="People on probation (default 250,000)"
-        )
+        parser.add_argument("--people", type=int, default=250_000, help="People on probation (default 250,000)")
         parser.add_argument("--seed", type=int, default=2025, help="Random seed (default 2025)")
         parser.add_argument(
             "--as-of",
@@ -732,9 +730,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load(ds)
         except IntegrityError as error:
-            raise CommandError(
-                f"The load clashed with rows already there; nothing was loaded: {error}"
-            ) from error
+            raise CommandError(f"The load clashed with rows already there; nothing was loaded: {error}") from error
         loaded = time.monotonic() - started
         self._analyze()
         self._report(ds, loaded, time.monotonic() - started)
@@ -746,9 +742,7 @@ class Command(BaseCommand):
             for label, table, loader in LOADERS:
                 step_started = time.monotonic()
                 ds.counts[table] = loader(ds, cur)
-                self.stdout.write(
-                    f"{label:<14} {ds.counts[table]:>10,} rows  {time.monotonic() - step_started:6.1f} s"
-                )
+                self.stdout.write(f"{label:<14} {ds.counts[table]:>10,} rows  {time.monotonic() - step_started:6.1f} s")
             if triggers_off:
                 cur.execute("SET LOCAL session_replication_role = DEFAULT")
             verify(cur)

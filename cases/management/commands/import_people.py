@@ -17,9 +17,7 @@ class Command(BaseCommand):
     help = "Import people on probation, their sentences, registrations and allocations from a CSV file."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "file", type=Path, help="CSV file (UTF-8) with a header row; see docs/import-people.md"
-        )
+        parser.add_argument("file", type=Path, help="CSV file (UTF-8) with a header row; see docs/import-people.md")
         parser.add_argument(
             "--create-org",
             action="store_true",
@@ -28,9 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-invalid", action="store_true", help="Import the valid rows and report the invalid ones"
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check the file and report, writing nothing"
-        )
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report, writing nothing")
 
     def handle(
         self, *args: Any, file: Path, create_org: bool, skip_invalid: bool, dry_run: bool, **options: Any
@@ -51,13 +47,11 @@ class Command(BaseCommand):
 def _summary_line(summary: ImportSummary) -> str:
     verb = "Would create" if summary.dry_run else "Created"
     line = (
-        f"{verb} {summary.created}, unchanged {summary.unchanged} (already present), "
-        f"skipped {summary.skipped} invalid."
+        f"{verb} {summary.created}, unchanged {summary.unchanged} (already present), skipped {summary.skipped} invalid."
     )
     if summary.regions_created or summary.pdus_created or summary.teams_created:
         line += (
-            f" {verb} {summary.regions_created} regions, {summary.pdus_created} PDUs"
-            f" and {summary.teams_created} teams."
+            f" {verb} {summary.regions_created} regions, {summary.pdus_created} PDUs and {summary.teams_created} teams."
         )
     if summary.dry_run:
         line += " Dry run: nothing was written."

@@ -441,9 +441,7 @@ def _staff(rng: random.Random, teams: tuple[TeamPlan, ...]) -> tuple[StaffPlan, 
     ]
     taken = {s.username for s in staff}
     for team in teams:
-        slots = [(Role.PRACTITIONER, g) for g in (Grade.PO, Grade.PO, Grade.PSO, Grade.PQIP)] + [
-            (Role.SPO, "")
-        ]
+        slots = [(Role.PRACTITIONER, g) for g in (Grade.PO, Grade.PO, Grade.PSO, Grade.PQIP)] + [(Role.SPO, "")]
         if team.code == lead:  # the demo practitioner, colleague and SPO fill three places
             slots = [(Role.PRACTITIONER, Grade.PO), (Role.PRACTITIONER, Grade.PQIP)]
         for role, grade in slots:
@@ -479,8 +477,7 @@ def _people(
     """`practitioner` gets a full caseload (35 of 300); a few cases await allocation."""
     lead = teams[0]
     workers = {
-        t.code: [s.username for s in staff if s.team_code == t.code and s.role == Role.PRACTITIONER]
-        for t in teams
+        t.code: [s.username for s in staff if s.team_code == t.code and s.role == Role.PRACTITIONER] for t in teams
     }
     workers[lead.code].remove("practitioner")  # whose caseload is set, not drawn
     own = min(35, max(4, round(count * 35 / 300)))
@@ -544,9 +541,7 @@ def _sentences(
     if awaiting or rng.random() >= 0.1:
         return (current,)
     old_start = start - timedelta(days=rng.randint(400, 900))
-    old = _sentence(
-        rng, anchor, team, OrderType.CO, rng.choice(_offences(rosh="LOW")), old_start, 12, hdc_ok=False
-    )
+    old = _sentence(rng, anchor, team, OrderType.CO, rng.choice(_offences(rosh="LOW")), old_start, 12, hdc_ok=False)
     return replace(old, expected_end_date=min(old.expected_end_date, start - timedelta(days=30))), current
 
 
@@ -593,9 +588,7 @@ def _order_requirements(
         found.append(RequirementPlan(Req.UPW, f"{hours} hours", hours, delivered))
     domestic = "domestic" in _kinds(offence)
     if domestic or rng.random() < 0.1:
-        name, sessions = (
-            ("Building Better Relationships", 24) if domestic else ("Thinking Skills Programme", 19)
-        )
+        name, sessions = ("Building Better Relationships", 24) if domestic else ("Thinking Skills Programme", 19)
         delivered = max(0, min(sessions, round(sessions * (done * 1.6 - 0.2))))
         found.append(RequirementPlan(Req.PROGRAMME, name, sessions, delivered))
     if rng.random() < 0.12:
@@ -609,9 +602,7 @@ def _order_requirements(
     )
     found += [RequirementPlan(category, text) for chance, category, text in extras if rng.random() < chance]
     if rng.random() < 0.04:
-        found.append(
-            RequirementPlan(Req.EM, "Alcohol abstinence monitoring (transdermal tag)", 4, min(4, months_in))
-        )
+        found.append(RequirementPlan(Req.EM, "Alcohol abstinence monitoring (transdermal tag)", 4, min(4, months_in)))
     return tuple(found)
 
 
@@ -627,13 +618,9 @@ def _licence_conditions(
     found = [RequirementPlan(Req.LICENCE_CONDITION, text) for text in texts]
     months_in = (anchor - start).days // 30
     if is_hdc:
-        found += _monitored_curfew(
-            "Home detention curfew at the approved address", rng.randint(2, 4), months_in
-        )
+        found += _monitored_curfew("Home detention curfew at the approved address", rng.randint(2, 4), months_in)
     elif rng.random() < 0.08:
-        found.append(
-            RequirementPlan(Req.EM, "GPS trail monitoring with an exclusion zone", 6, min(6, months_in))
-        )
+        found.append(RequirementPlan(Req.EM, "GPS trail monitoring with an exclusion zone", 6, min(6, months_in)))
     return tuple(found)
 
 
@@ -680,9 +667,7 @@ def _registrations(
     found = [_registration(rng, anchor, code, REGISTRATION_NOTES.get(code, "")) for code in codes]
     if mappa:
         category, level = mappa
-        mappa_registration = _registration(
-            rng, anchor, "MAPP", f"Category {category}, managed at level {level}."
-        )
+        mappa_registration = _registration(rng, anchor, "MAPP", f"Category {category}, managed at level {level}.")
         found.append(replace(mappa_registration, mappa_category=category, mappa_level=level))
     return tuple(found)
 
@@ -720,9 +705,7 @@ def _tier(
     return f"{band}{3 if needs >= 20 else 2 if needs >= 10 else 1}"
 
 
-def _details(
-    rng: random.Random, anchor: date, team: TeamPlan, female: bool, rosh: str, tier: str
-) -> PersonDetails:
+def _details(rng: random.Random, anchor: date, team: TeamPlan, female: bool, rosh: str, tier: str) -> PersonDetails:
     name = _weighted(rng, {name: b.share[team.region_code] for name, b in BACKGROUNDS.items()})
     background = BACKGROUNDS[name]
     first, last = _name(rng, name, female, team.region_code)
@@ -758,9 +741,7 @@ def _pnc(rng: random.Random, dob: date, anchor: date) -> str:
     return f"{year}/{rng.randint(0, 9999999):07d}{rng.choice('ABCDEFGHJKLMNPQRTUVWXYZ')}"
 
 
-def _addresses(
-    rng: random.Random, anchor: date, team: TeamPlan, supervised_from: date
-) -> tuple[AddressPlan, ...]:
+def _addresses(rng: random.Random, anchor: date, team: TeamPlan, supervised_from: date) -> tuple[AddressPlan, ...]:
     """A current main address (4% no fixed abode); a third moved while supervised, so have a previous one."""
     moved = rng.random() < 0.33
     if moved:
@@ -775,9 +756,7 @@ def _addresses(
 
 def _address(rng: random.Random, team: TeamPlan, start: date) -> AddressPlan:
     town, districts = rng.choice(team.towns)
-    postcode = (
-        f"{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
-    )
+    postcode = f"{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
     line1 = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
     if rng.random() < 0.25:
         line1 = f"Flat {rng.randint(1, 24)}, {line1}"
@@ -797,9 +776,7 @@ def _limit_access(
         for crn in restricted
         for username in ("practitioner", "spo")
     ]
-    rules.append(
-        AccessRulePlan(excluded_from, "excluded", AccessRuleKind.EXCLUSION, "Knows the person's family")
-    )
+    rules.append(AccessRulePlan(excluded_from, "excluded", AccessRuleKind.EXCLUSION, "Knows the person's family"))
     restriction = f"Only the case manager and {spo.first_name} {spo.last_name} (SPO) may see this case."
     limited = []
     for p in people:
@@ -836,9 +813,7 @@ def apply_demo_plan(plan: DemoPlan, *, password_hash: str) -> None:
 def _apply_teams(plans: tuple[TeamPlan, ...]) -> dict[str, Team]:
     teams = {}
     for t in plans:
-        region, _ = Region.objects.get_or_create(
-            code=t.region_code, defaults={"name": REGIONS[t.region_code][0]}
-        )
+        region, _ = Region.objects.get_or_create(code=t.region_code, defaults={"name": REGIONS[t.region_code][0]})
         pdu, _ = PDU.objects.get_or_create(code=t.pdu_code, defaults={"name": t.pdu_name, "region": region})
         teams[t.code], _ = Team.objects.get_or_create(code=t.code, defaults={"name": t.name, "pdu": pdu})
     return teams
@@ -873,9 +848,7 @@ def _apply_person(
     practitioner = staff[plan.practitioner] if plan.practitioner else None
     spo = spos[team.pk]
     by = practitioner or spo
-    rationale = (
-        "Allocated on grade and capacity" if practitioner else "New case from court: awaiting allocation"
-    )
+    rationale = "Allocated on grade and capacity" if practitioner else "New case from court: awaiting allocation"
     person = services.create_person(
         crn=plan.crn,
         team=team,
@@ -905,17 +878,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing if any person is already recorded"
-        )
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any person is already recorded")
         parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off (creates sign-ins with a published password)",
         )
-        parser.add_argument(
-            "--people", type=int, default=300, help="How many people on probation (default 300)"
-        )
+        parser.add_argument("--people", type=int, default=300, help="How many people on probation (default 300)")
 
     def handle(self, *args: Any, if_empty: bool, force: bool, people: int, **options: Any) -> None:
         existing = Person.objects.count()
@@ -936,16 +905,12 @@ class Command(BaseCommand):
             raise CommandError(f"--people must be at least {MIN_PEOPLE}")
         started = time.monotonic()
         plan = build_demo_plan(DEMO_SEED, timezone.localdate(), people)
-        clashes = User.objects.filter(username__in=[s.username for s in plan.staff]).values_list(
-            "username", flat=True
-        )
+        clashes = User.objects.filter(username__in=[s.username for s in plan.staff]).values_list("username", flat=True)
         if clashes:
             raise CommandError(f"These usernames already exist: {', '.join(sorted(clashes))}")
         needed = {r.code for p in plan.people for r in p.registrations}
         if missing := needed - set(RegistrationType.objects.values_list("code", flat=True)):
-            raise CommandError(
-                f"Registration types {', '.join(sorted(missing))} are missing: run the migrations."
-            )
+            raise CommandError(f"Registration types {', '.join(sorted(missing))} are missing: run the migrations.")
         apply_demo_plan(plan, password_hash=make_password(DEMO_PASSWORD))
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"seed_demo: loaded {_summary(plan)} in {elapsed:.1f}s."))
