@@ -28,28 +28,20 @@ from cases.models import (
     Person,
     Region,
     Registration,
-    RegistrationType,
     Sentence,
     Team,
 )
 
 pytestmark = pytest.mark.django_db
-SEEDED_TYPES = importlib.import_module("cases.migrations.0002_registration_types").TYPES
+SEEDED_MIGRATION = importlib.import_module("cases.migrations.0002_registration_types")
 
 
 @pytest.fixture(autouse=True)
 def registration_types(db):
     """The seeded types, even if a transactional test elsewhere has flushed the test database."""
-    for code, description, months, complexity, mappa in SEEDED_TYPES:
-        RegistrationType.objects.get_or_create(
-            code=code,
-            defaults={
-                "description": description,
-                "review_period_months": months,
-                "is_complexity_factor": complexity,
-                "is_mappa": mappa,
-            },
-        )
+    from django.apps import apps
+
+    SEEDED_MIGRATION.add_types(apps, None)
 
 
 COLUMNS = [
