@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cases import services
+from cases import person_page, services
 from cases.access import get_person_for_user, require_role, visible_people
 from cases.forms import (
     AddressForm,
@@ -37,16 +37,6 @@ PAGE_SIZE = 25
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    role = _user(request).role
-    if role == Role.PRACTITIONER:
-        return redirect("cases:caseload")
-    if role == Role.SPO:
-        return redirect("cases:team_caseload")
-    return redirect("cases:search")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -122,8 +112,15 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def person_detail(request: HttpRequest, crn: str) -> HttpResponse:
-    person = get_person_for_user(_user(request), crn, path=request.path)
-    return render(request, "cases/person_detail.html", {"overview": person_overview(person), "person": person})
+    user = _user(request)
+    person = get_person_for_user(user, crn, path=request.path)
+    context = {
+        "overview": person_overview(person),
+        "person": person,
+        "tabs": person_page.tabs(person, "overview"),
+        "sections": person_page.sections(person, user),
+    }
+    return render(request, "cases/person_detail.html", context)
 
 
 @login_required

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import views as case_views
 from probation import views
+from supervision.views import home as home_views
 
 urlpatterns = [
-    path("", case_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("probation.api_urls")),
+    path("", include("supervision.urls")),
     path("", include("cases.urls")),
 ]
 

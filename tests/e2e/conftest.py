@@ -70,6 +70,7 @@ def _seed_reference_data() -> None:
     from django.apps import apps
 
     importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
+    importlib.import_module("supervision.migrations_seed").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

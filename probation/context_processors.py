@@ -1,4 +1,5 @@
-"""Template context every page needs: service name, phase and the navigation for the user's role."""
+"""Template context every page needs: service name, phase and the navigation for the user's role.
+It lives in the project package because the navigation spans every app."""
 
 from __future__ import annotations
 
@@ -18,14 +19,21 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items: list[tuple[str, str]] = []
     role = getattr(user, "role", None)
     if role == Role.PRACTITIONER:
+        items.append(("Home", reverse("home")))
         items.append(("My caseload", reverse("cases:caseload")))
     if role == Role.SPO:
         items.append(("Team caseload", reverse("cases:team_caseload")))
     items.append(("Search", reverse("cases:search")))
+    if role == Role.ADMIN:
+        items.append(("Contact policies", reverse("supervision:policies")))
     if role == Role.ADMIN or user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     path = request.path
-    return [{"label": label, "href": href, "active": path.startswith(href)} for label, href in items]
+    home = reverse("home")
+    return [
+        {"label": label, "href": href, "active": path == href if href == home else path.startswith(href)}
+        for label, href in items
+    ]
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
