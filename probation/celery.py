@@ -28,6 +28,14 @@ def _ensure_filesystem_folders(sender: Celery, **kwargs: object) -> None:
 
 
 app.conf.beat_schedule = {
+    # 02:30 every night: re-evaluate every case against the contact policy in force. Windows move
+    # with the calendar and a newly published policy takes effect at midnight on its effective
+    # date, so each case's standing is current before the working day starts. Recording a contact
+    # re-evaluates that case at once (supervision.tasks.enqueue_refresh); this catches up the rest.
+    "refresh-contact-standings": {
+        "task": "supervision.tasks.refresh_all_standings",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # 03:10 every night: remove expired sign-in sessions so the session table stays small and
     # signed-out staff cannot be resumed. Quiet hour, before the morning sign-in peak.
     "clear-expired-sessions": {

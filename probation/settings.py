@@ -7,6 +7,7 @@ Typed helpers from django-environ fail loudly on malformed values.
 from __future__ import annotations
 
 import sys
+from datetime import time
 from pathlib import Path
 
 import environ
@@ -265,6 +266,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CASE_VISIBILITY_SCOPE = env.str("CASE_VISIBILITY_SCOPE", default="region")
 if CASE_VISIBILITY_SCOPE not in {"region", "pdu", "national"}:
     raise ImproperlyConfigured("CASE_VISIBILITY_SCOPE must be one of: region, pdu, national")
+
+
+def _working_hours(value: str) -> tuple[time, time]:
+    """Parse "08:00-18:00" into (start, end); refuse anything else at start-up."""
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError:
+        raise ImproperlyConfigured(f'SUPERVISION_WORKING_HOURS must look like "08:00-18:00", not "{value}"') from None
+    if start >= end:
+        raise ImproperlyConfigured("SUPERVISION_WORKING_HOURS must start before it ends")
+    return start, end
+
+
+# Appointments booked outside these hours (local time) or at weekends get a warning to confirm.
+SUPERVISION_WORKING_HOURS = _working_hours(env.str("SUPERVISION_WORKING_HOURS", default="08:00-18:00"))
 SERVICE_NAME = "Manage a probation case"
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="beta")
 SERVICE_FEEDBACK_EMAIL = env.str("SERVICE_FEEDBACK_EMAIL", default="probation-service-feedback@example.gov.uk")

@@ -31,6 +31,7 @@ def main() -> int:
     django.setup()  # starts (or attaches to) the embedded PostgreSQL when DATABASE_URL is unset
     manage("migrate", "--no-input")
     manage("seed_demo", "--if-empty")
+    manage("seed_demo_supervision", "--if-empty")
     celery = [sys.executable, "-m", "celery", "-A", "probation"]
     commands = {
         "web": [sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],

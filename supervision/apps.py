@@ -6,7 +6,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = "Supervision"
 
     def ready(self) -> None:
-        """Add the supervision tabs and overview panels to the person page (cases cannot import us)."""
+        """Add the supervision tabs and overview panels to the person page, and the contacts step to the
+        national dataset: cases cannot import us, so we register with it."""
         from cases import person_page
         from supervision.views import compliance, contacts, policies
 
@@ -20,4 +21,22 @@ class SupervisionConfig(AppConfig):
         )
         person_page.register_section(
             "contacts", "supervision/contacts/_person_section.html", contacts.person_section, 30
+        )
+        self._register_national_dataset_step()
+
+    @staticmethod
+    def _register_national_dataset_step() -> None:
+        from cases.management.commands import generate_national_dataset as national
+        from supervision.national_dataset import load_contacts
+
+        national.register_loader(
+            "contacts",
+            "supervision_contact",
+            load_contacts,
+            [
+                ("supervision_contact", "person_id", "cases_person"),
+                ("supervision_contact", "staff_id", "cases_user"),
+                ("supervision_contact", "contact_type_id", "supervision_contacttype"),
+                ("supervision_contact", "outcome_id", "supervision_outcometype"),
+            ],
         )

@@ -34,7 +34,13 @@ def test_the_schema_is_a_valid_openapi_3_document(client: Client):
     document = yaml.safe_load(response.content)
     validate_schema(document)  # raises jsonschema.ValidationError on any departure from the spec
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/api/v1/people/", "/api/v1/people/{crn}/"}
+    assert set(document["paths"]) == {
+        "/api/v1/people/",
+        "/api/v1/people/{crn}/",
+        "/api/v1/people/{crn}/contacts/",
+        "/api/v1/people/{crn}/contacts/{thread_id}/",
+        "/api/v1/people/{crn}/appointments/",
+    }
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pghistory
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -150,7 +150,9 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         from supervision.models.enforcement import EnforcementAction
 
         answered = EnforcementAction.objects.filter(
-            person=OuterRef("person_id"), failure_date__gte=TruncDate(OuterRef("starts_at"))
+            person=OuterRef("person_id"),
+            # TruncDate cannot take a bare OuterRef (it needs the output field to resolve).
+            failure_date__gte=TruncDate(ExpressionWrapper(OuterRef("starts_at"), output_field=models.DateTimeField())),
         )
         return self.failures().exclude(Exists(answered))
 

@@ -22,7 +22,10 @@ class EnforcementKind(models.TextChoices):
 
 class EnforcementQuerySet(models.QuerySet["EnforcementAction"]):
     def breaches_in_progress(self) -> EnforcementQuerySet:
-        return self.filter(kind=EnforcementKind.BREACH_REFERRAL, concluded_on__isnull=True)
+        """Breach referrals and recall considerations not yet concluded."""
+        return self.filter(
+            kind__in=[EnforcementKind.BREACH_REFERRAL, EnforcementKind.RECALL_CONSIDERATION], concluded_on__isnull=True
+        )
 
 
 @pghistory.track()

@@ -118,7 +118,8 @@ def _days(label: str, hint: str) -> models.PositiveSmallIntegerField:  # type: i
     return models.PositiveSmallIntegerField(label, null=True, blank=True, help_text=hint)
 
 
-@pghistory.track()
+# Rules of a draft may be removed before publication, so deletions are recorded too.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class PolicyRule(models.Model):
     policy = models.ForeignKey(ContactPolicy, on_delete=models.PROTECT, related_name="rules")
     is_base = models.BooleanField(default=False)
@@ -170,10 +171,11 @@ class PolicyRule(models.Model):
         return sum(bool(v) for v in (self.order_type, self.rosh, self.tier_letter, self.phase))
 
 
-@pghistory.track()
+# Re-evaluation runs nightly for every case: only a change of result (not the time stamp) is history.
+@pghistory.track(exclude=["evaluated_at"])
 class CaseStanding(models.Model):
     """The latest evaluation of a case against the contact policy, naming the version it used.
-    Updated in place on each evaluation; the audit history keeps every earlier evaluation."""
+    Updated in place on each evaluation; the audit history keeps every earlier, different result."""
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, primary_key=True, related_name="standing")
     policy = models.ForeignKey(ContactPolicy, on_delete=models.PROTECT, related_name="+")

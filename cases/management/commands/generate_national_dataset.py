@@ -15,7 +15,8 @@ superuser, which the embedded server's `postgres` user is. Where it is not permi
 still runs, with the triggers (and their events). Replica mode also skips foreign-key checks, so
 `verify` checks every reference itself before the transaction commits.
 
-Extension point: `LOADERS` is the ordered list of steps. Each step gets the shared `Dataset`
+Extension point: `LOADERS` is the ordered list of steps (other apps add theirs with
+`register_loader`). Each step gets the shared `Dataset`
 (organisation ids, and the per-person plan made by `load_people`) and a psycopg cursor, streams
 its rows with `copy_rows` in chunks so memory stays flat, and draws from its own random stream
 (`dataset.rng("step")`), so adding a step (contacts: ~10 million rows) changes no other table.
@@ -677,6 +678,20 @@ REFERENCES = [
     ("cases_caseaccessrule", "person_id", "cases_person"), ("cases_caseaccessrule", "user_id", "cases_user"),
 ]
 # fmt: on
+
+
+def register_loader(
+    label: str, table: str, step: Callable[[Dataset, Any], int], references: list[tuple[str, str, str]]
+) -> None:
+    """Add a step for an app that builds on cases (called from its AppConfig.ready, so cases never
+    imports it). Idempotent: registering the same table twice keeps the first."""
+    if any(existing == table for _, existing, _ in LOADERS):
+        return
+    LOADERS.append((label, table, step))
+    LOADED_TABLES.append(table)
+    REFERENCES.extend(references)
+
+
 SHAPE = {
     "practitioners' caseloads (min / median / max)": """
         SELECT concat_ws(' / ', min(n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), max(n))

@@ -1,0 +1,1 @@
+"""Forms for the supervision pages, one module per area."""

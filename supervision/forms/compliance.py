@@ -1,0 +1,76 @@
+"""Forms for enforcement decisions, concluding proceedings and Probation Reset decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from probation.govuk import GovUKDateField, GovUKForm
+from supervision.models import EnforcementKind, ResetState
+
+RATIONALE_MAX = 5000
+
+
+class EnforcementDecisionForm(GovUKForm):
+    kind = forms.ChoiceField(
+        label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select a decision"}
+    )
+    rationale = forms.CharField(
+        label="Reasons for your decision",
+        help_text="Say what happened, whether there was a reasonable excuse and why this decision is right.",
+        max_length=RATIONALE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Enter the reasons for your decision",
+            "max_length": f"Reasons must be {RATIONALE_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, kinds: Sequence[EnforcementKind], refused_message: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k.value, k.label) for k in kinds]
+        # When a referral is required, anything else is refused with the statutory reason.
+        kind.error_messages["invalid_choice"] = refused_message or "Select a decision from the list"
+
+
+class ConcludeEnforcementForm(GovUKForm):
+    concluded_on = GovUKDateField(
+        label="Date the proceedings ended",
+        past_only=True,
+        error_messages={"required": "Enter the date the proceedings ended", "incomplete": "Enter the date"},
+    )
+    conclusion = forms.CharField(
+        label="Outcome",
+        help_text="For example, what the court decided or whether the person was recalled.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the outcome of the proceedings",
+            "max_length": "The outcome must be 1000 characters or fewer",
+        },
+    )
+
+
+class ResetDecisionForm(GovUKForm):
+    state = forms.ChoiceField(
+        label="Does Probation Reset apply?",
+        choices=ResetState.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether Probation Reset applies",
+            "invalid_choice": "Select whether Probation Reset applies",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=RATIONALE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the reason for your decision",
+            "max_length": f"The reason must be {RATIONALE_MAX} characters or fewer",
+        },
+    )

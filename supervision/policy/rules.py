@@ -1,0 +1,207 @@
+"""The contact standard's rules as pure functions: facts, phase, resolved parameters and the
+made-contact dates in, shortfalls out. Both loaders (one case, every case) feed these, so a case
+is judged the same way on its page, in its stored standing and in a draft's impact.
+
+Day counting: a contact `n` days before the evaluation date is "within" an `n`-day window, so a
+30-day floor is met by a contact exactly 30 days ago and missed from the 31st day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from django.db import models
+
+from supervision.models import Phase, RemoteSupplementCriterion
+from supervision.policy.facts import CaseFacts
+
+
+class Shortfall(models.TextChoices):
+    FACE_TO_FACE_OVERDUE = "FACE_TO_FACE_OVERDUE", "Face-to-face contact overdue"
+    TELEPHONE_ONLY = "TELEPHONE_ONLY", "Telephone-only supervision"
+    INITIAL_APPOINTMENT = "INITIAL_APPOINTMENT", "Initial appointment not met"
+    EARLY_ENGAGEMENT = "EARLY_ENGAGEMENT", "Early engagement contact missed"
+    HOME_VISIT_OVERDUE = "HOME_VISIT_OVERDUE", "Home visit overdue"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        return str(Shortfall(self.code).label)
+
+
+@dataclass(frozen=True)
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    next_face_to_face_due: date | None = None
+
+    @property
+    def shortfalls(self) -> list[str]:
+        return [finding.code for finding in self.findings]
+
+
+def _d(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def next_face_to_face_due(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+    start = facts.supervision_start
+    if start is None:
+        return None
+    since = facts.contacts.last_face_to_face or start
+    return since + timedelta(days=params["face_to_face_window_days"])
+
+
+def face_to_face_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    due = next_face_to_face_due(facts, params)
+    if due is None or on <= due:
+        return None
+    last = facts.contacts.last_face_to_face
+    window = params["face_to_face_window_days"]
+    if last is None:
+        text = f"No face-to-face contact since supervision started on {_d(facts.supervision_start or on)}."
+    else:
+        text = f"The last face-to-face contact was on {_d(last)}, {(on - last).days} days ago."
+    return Finding(Shortfall.FACE_TO_FACE_OVERDUE, f"{text} The policy requires one every {window} days.")
+
+
+def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    window = params["telephone_only_window_days"]
+    since = on - timedelta(days=window)
+    contacts = facts.contacts
+    if contacts.last_made is None or contacts.last_made < since:
+        return None
+    if contacts.last_face_to_face is not None and contacts.last_face_to_face >= since:
+        return None
+    return Finding(
+        Shortfall.TELEPHONE_ONLY,
+        f"Every contact made since {_d(since)} (the last {window} days) was remote: none was face to face.",
+    )
+
+
+def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    start = facts.supervision_start
+    if start is None:
+        return None
+    contacts = facts.contacts
+    deadline = add_working_days(start, params["initial_appointment_working_days"])
+    must_be_f2f = bool(params["initial_must_be_face_to_face"])
+    if must_be_f2f and contacts.first_made is not None and not contacts.first_made_is_face_to_face:
+        return Finding(
+            Shortfall.INITIAL_APPOINTMENT,
+            f"The first contact, on {_d(contacts.first_made)}, was remote. The initial appointment must be "
+            "face to face.",
+        )
+    first = contacts.first_face_to_face if must_be_f2f else contacts.first_initial_or_face_to_face
+    if first is not None and first <= deadline:
+        return None
+    if first is None and on <= deadline:
+        return None
+    days = params["initial_appointment_working_days"]
+    when = f"was on {_d(first)}" if first else "has not happened"
+    return Finding(
+        Shortfall.INITIAL_APPOINTMENT,
+        f"The initial appointment {when}. It was due within {days} working days of the start, by {_d(deadline)}.",
+    )
+
+
+def early_engagement(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    if phase != Phase.EARLY or facts.supervision_start is None:
+        return None
+    interval = params["early_contact_interval_days"]
+    points = [facts.supervision_start, *sorted(d for d in facts.contacts.early if d <= on), on]
+    for before, after in pairwise(points):
+        if (after - before).days > interval:
+            return Finding(
+                Shortfall.EARLY_ENGAGEMENT,
+                f"No contact between {_d(before)} and {_d(after)} ({(after - before).days} days). In the first "
+                f"{params['early_engagement_weeks']} weeks there must be contact at least every {interval} days.",
+            )
+    return None
+
+
+def needs_home_visit(facts: CaseFacts) -> bool:
+    return facts.domestic_abuse or facts.child_concern or facts.high_rosh
+
+
+def home_visit_days(facts: CaseFacts, params: dict[str, Any]) -> int:
+    if facts.high_rosh or facts.sexual_offence:
+        return int(params["home_visit_days_high"])
+    if facts.rosh == "MEDIUM":
+        return int(params["home_visit_days_medium"])
+    return int(params["home_visit_days_low"])
+
+
+def home_visit_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    if facts.supervision_start is None or not needs_home_visit(facts):
+        return None
+    days = home_visit_days(facts, params)
+    deadline = facts.supervision_start + timedelta(days=days)
+    first = facts.contacts.first_home_visit
+    if (first is not None and first <= deadline) or (first is None and on <= deadline):
+        return None
+    reasons = [
+        name
+        for name, present in (
+            ("domestic abuse", facts.domestic_abuse),
+            ("child concerns", facts.child_concern),
+            ("high RoSH", facts.high_rosh),
+        )
+        if present
+    ]
+    when = f"was on {_d(first)}" if first else "has not happened"
+    return Finding(
+        Shortfall.HOME_VISIT_OVERDUE,
+        f"The first home visit {when}. For a case with {' and '.join(reasons)} it was due within {days} days "
+        f"of the start, by {_d(deadline)}.",
+    )
+
+
+Rule = Callable[[CaseFacts, dict[str, Any], str, date], Finding | None]
+RULES: tuple[Rule, ...] = (
+    initial_appointment,
+    early_engagement,
+    face_to_face_overdue,
+    telephone_only,
+    home_visit_overdue,
+)
+
+
+def apply_rules(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Result:
+    """Every shortfall of an active case; none for a case not under supervision."""
+    if not facts.active:
+        return Result()
+    findings = [finding for rule in RULES if (finding := rule(facts, params, phase, on)) is not None]
+    return Result(findings, next_face_to_face_due(facts, params))
+
+
+def remote_supplement_reasons(facts: CaseFacts, criteria: list[str], on: date) -> list[str]:
+    """Why remote contact may only supplement face-to-face contact for this case (the policy's criteria it meets)."""
+    met = {
+        RemoteSupplementCriterion.VERY_HIGH_ROSH: facts.very_high_rosh,
+        RemoteSupplementCriterion.MAPPA_2_3: facts.mappa_level_2_3,
+        RemoteSupplementCriterion.DOMESTIC_ABUSE: facts.domestic_abuse,
+        RemoteSupplementCriterion.CHILD_PROTECTION: facts.child_protection,
+        RemoteSupplementCriterion.SEXUAL_OFFENCE: facts.sexual_offence,
+        RemoteSupplementCriterion.SUSPENDED_SUPERVISION: facts.suspended_supervision(on),
+    }
+    return [str(RemoteSupplementCriterion(code).label) for code in criteria if met.get(code, False)]  # type: ignore[call-overload]

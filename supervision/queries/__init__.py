@@ -1,0 +1,1 @@
+"""Read models for supervision pages that span several records (dashboards)."""

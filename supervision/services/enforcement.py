@@ -1,0 +1,127 @@
+"""Enforcement decisions on failures to comply, and the end of breach or recall proceedings.
+
+The statutory rule is enforced here, not only in the form: on a community order or SSO, a warning
+given in the 12 months before the failure means the only lawful decision is a breach referral
+(Sentencing Act 2020 Sch. 10 para 6). Response periods come from the contact policy in force, and
+the action names the policy version it used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Person, Sentence, User
+from supervision import tasks
+from supervision.compliance import kinds_for, referral_warning, warnings_given
+from supervision.models import Contact, EnforcementAction, EnforcementKind
+
+# The contact-policy parameter that sets each decision's response period. No further action has none.
+RESPONSE_PARAMETER = {
+    EnforcementKind.WARNING_LETTER: "warning_response_days",
+    EnforcementKind.BREACH_REFERRAL: "breach_response_days",
+    EnforcementKind.LICENCE_COMPLIANCE_LETTER: "licence_letter_response_days",
+    EnforcementKind.RECALL_CONSIDERATION: "recall_response_days",
+}
+
+
+def must_refer_message(warning_given_on: date) -> str:
+    return f"A warning was given on {warning_given_on:%-d %B %Y}, within 12 months: you must refer this case for breach"
+
+
+def _check_can_change(by: User) -> None:
+    if not by.can_change_cases:
+        raise PermissionDenied("Your role cannot record enforcement decisions")
+
+
+@transaction.atomic
+def record_enforcement_action(
+    person: Person,
+    *,
+    sentence: Sentence,
+    kind: str,
+    failure_date: date,
+    rationale: str,
+    by: User,
+    contact_thread_id: uuid.UUID | None = None,
+) -> EnforcementAction:
+    """Record a practitioner's decision on a failure to comply."""
+    _check_can_change(by)
+    if sentence.person_id != person.pk:
+        raise ValueError("The sentence belongs to another person")
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValidationError({"rationale": "Enter the reasons for your decision"})
+    today = timezone.localdate()
+    if failure_date > today:
+        raise ValidationError({"failure_date": "The failure to comply must be today or in the past"})
+    if contact_thread_id is not None and not _is_failure_of(person, contact_thread_id):
+        raise ValidationError({"contact_thread_id": "That contact is not a failure to comply on this case"})
+    # Serialise decisions on one case, so two people cannot both give "the first" warning.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    warning_date = referral_warning(sentence.order_type, warnings_given(sentence), failure_date)
+    _check_kind(sentence, kind, warning_date)
+    from supervision.policy import policy_for
+
+    policy, params = policy_for(person, today)
+    parameter = RESPONSE_PARAMETER.get(EnforcementKind(kind))
+    response_days = int(params[parameter]) if parameter else 0
+    with pghistory.context(user=by.pk):
+        action = EnforcementAction.objects.create(
+            person=person,
+            sentence=sentence,
+            kind=kind,
+            failure_date=failure_date,
+            contact_thread_id=contact_thread_id,
+            decided_on=today,
+            decided_by=by,
+            rationale=rationale,
+            referral_required=warning_date is not None,
+            response_days=response_days,
+            evidence_due=today + timedelta(days=response_days) if response_days else None,
+            policy=policy,
+        )
+    tasks.enqueue_refresh(person.pk)
+    return action
+
+
+def _is_failure_of(person: Person, thread_id: uuid.UUID) -> bool:
+    return Contact.objects.current().for_person(person).failures().filter(thread_id=thread_id).exists()
+
+
+def _check_kind(sentence: Sentence, kind: str, warning_date: date | None) -> None:
+    if kind not in kinds_for(sentence.order_type):
+        valid = ", ".join(k.label.lower() for k in kinds_for(sentence.order_type))
+        raise ValidationError({"kind": f"For a {sentence.get_order_type_display().lower()} choose {valid}"})
+    if warning_date is not None and kind != EnforcementKind.BREACH_REFERRAL:
+        raise ValidationError({"kind": must_refer_message(warning_date)})
+
+
+@transaction.atomic
+def conclude_enforcement(
+    action: EnforcementAction, *, by: User, concluded_on: date, conclusion: str
+) -> EnforcementAction:
+    """End breach or recall proceedings. Failures are then counted afresh from `concluded_on`."""
+    _check_can_change(by)
+    action = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+    if not action.in_progress:
+        raise ValidationError("These proceedings are not in progress, so they cannot be concluded")
+    conclusion = conclusion.strip()
+    if not conclusion:
+        raise ValidationError({"conclusion": "Enter the outcome of the proceedings"})
+    if concluded_on > timezone.localdate():
+        raise ValidationError({"concluded_on": "The date the proceedings ended must be today or in the past"})
+    if concluded_on < action.decided_on:
+        message = f"The date the proceedings ended must be on or after {action.decided_on:%-d %B %Y}, when they began"
+        raise ValidationError({"concluded_on": message})
+    action.concluded_on = concluded_on
+    action.conclusion = conclusion[:1000]
+    with pghistory.context(user=by.pk):
+        action.save(update_fields=["concluded_on", "conclusion"])
+    tasks.enqueue_refresh(action.person_id)
+    return action
