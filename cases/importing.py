@@ -29,7 +29,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -225,11 +225,17 @@ class ImportSummary:
 
 def read_rows(path: Path) -> list[RawRow]:
     """Decode and split the file; reject it outright if it is not UTF-8 CSV with a usable header."""
+    return read_csv(path, required=REQUIRED_COLUMNS, allowed=ALL_COLUMNS)
+
+
+def read_csv(path: Path, *, required: Sequence[str], allowed: Sequence[str]) -> list[RawRow]:
+    """The file rules every import shares (UTF-8 CSV, a header naming known columns once each,
+    every required column present, rows as wide as the header), for any set of columns."""
     records = _csv_records(_decode(path), path.name)
     if not records:
         raise ImportRejected(f"{path.name} is empty: expected a header row naming the columns")
     (_, header), data = records[0], records[1:]
-    columns = _check_header(header)
+    columns = _check_header(header, required, allowed)
     return [_raw_row(line, columns, cells) for line, cells in data if any(c.strip() for c in cells)]
 
 
@@ -266,7 +272,7 @@ def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _check_header(header: list[str]) -> list[str]:
+def _check_header(header: list[str], required: Sequence[str], allowed: Sequence[str]) -> list[str]:
     columns = [name.strip().lower() for name in header]
     problems = []
     if "" in columns:
@@ -274,10 +280,10 @@ def _check_header(header: list[str]) -> list[str]:
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
         problems.append(f"repeated columns: {', '.join(repeated)}")
-    unknown = [c for c in columns if c and c not in ALL_COLUMNS]
+    unknown = [c for c in columns if c and c not in allowed]
     if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)} (allowed: {', '.join(ALL_COLUMNS)})")
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        problems.append(f"unknown columns: {', '.join(unknown)} (allowed: {', '.join(allowed)})")
+    missing = [c for c in required if c not in columns]
     if missing:
         problems.append(f"missing required columns: {', '.join(missing)}")
     if problems:

@@ -32,7 +32,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.importing import ImportRejected, RawRow, RowError, _csv_records, _decode, _raw_row
+from cases.importing import ImportRejected, RawRow, RowError, read_csv
 from cases.models import CRN_REGEX, Person, Sentence
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
@@ -83,31 +83,7 @@ class ContactImportSummary:
 
 def read_rows(path: Path) -> list[RawRow]:
     """Decode and split the file; reject it outright if it is not UTF-8 CSV with a usable header."""
-    records = _csv_records(_decode(path), path.name)
-    if not records:
-        raise ImportRejected(f"{path.name} is empty: expected a header row naming the columns")
-    (_, header), data = records[0], records[1:]
-    columns = _check_header(header)
-    return [_raw_row(line, columns, cells) for line, cells in data if any(c.strip() for c in cells)]
-
-
-def _check_header(header: list[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    problems = []
-    if "" in columns:
-        problems.append(f"column {columns.index('') + 1} of the header has no name")
-    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if repeated:
-        problems.append(f"repeated columns: {', '.join(repeated)}")
-    unknown = [c for c in columns if c and c not in ALL_COLUMNS]
-    if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)} (allowed: {', '.join(ALL_COLUMNS)})")
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        problems.append(f"missing required columns: {', '.join(missing)}")
-    if problems:
-        raise ImportRejected("The header row is wrong: " + "; ".join(problems))
-    return columns
+    return read_csv(path, required=REQUIRED_COLUMNS, allowed=ALL_COLUMNS)
 
 
 # --- Checking ------------------------------------------------------------------------------------

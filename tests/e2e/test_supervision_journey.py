@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.cases.factories import PersonFactory, SentenceFactory
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import PASSWORD, assert_accessible, sign_in
 from tests.supervision.factories import ContactFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -130,5 +130,63 @@ def test_a_practitioner_books_records_a_failure_warns_and_is_required_to_refer(p
     page.get_by_label("Reasons for your decision").fill("Second failure within 12 months of a warning.")
     page.get_by_role("button", name=re.compile("decision", re.I)).click()
     expect(page.get_by_role("main")).to_contain_text("Breach in progress")
+    assert_accessible(page)
+    browser_errors.check()
+
+
+def test_an_administrator_tightens_the_policy_sees_its_impact_and_cases_use_it_from_that_day(
+    page: Page, browser_errors, ada, pat
+):
+    today = timezone.localdate()
+    person = PersonFactory(crn="X100002", first_name="Mary", last_name="Jones", rosh="LOW", practitioner=pat)
+    SentenceFactory(
+        person=person,
+        order_type="CO",
+        start_date=today - timedelta(days=200),
+        expected_end_date=today + timedelta(days=200),
+    )
+    ContactFactory(person=person, type_code="COAP", starts_at=timezone.localtime() - timedelta(days=20))
+    ada.set_password(PASSWORD)
+    ada.save()
+
+    sign_in(page, "ada")
+    page.get_by_role("link", name="Contact policies").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact policies")
+    assert_accessible(page)
+
+    # A draft copied from version 1: face-to-face contact every 14 days instead of 30.
+    page.get_by_role("button", name="Create a new draft").click()
+    assert_accessible(page)
+    page.get_by_label("What will this version change, and why?").fill("Fortnightly face-to-face contact")
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Version 2")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change the base rule").click()
+    assert_accessible(page)
+    page.get_by_label("Face-to-face floor (days)").fill("14")
+    page.get_by_role("button", name="Save").click()
+
+    # Its impact before publishing: Mary, last seen 20 days ago, would newly fall short.
+    page.get_by_role("button", name="Check the impact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impact of the draft")
+    expect(page.get_by_role("main")).to_contain_text("1")
+    assert_accessible(page)
+
+    # Publish it, effective today.
+    page.goto("/contact-policies/2/publish/")
+    fill_date(page, "Date the new version takes effect", today)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before publishing")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    # The practitioner's case is now judged under version 2.
+    sign_in(page, "pat", check_accessibility=False)
+    page.goto("/people/X100002/")
+    expect(page.get_by_role("main")).to_contain_text("version 2")
+    expect(page.get_by_role("main")).to_contain_text("Face-to-face contact overdue")
+    expect(page.get_by_role("main")).to_contain_text("The policy requires one every 14 days.")
     assert_accessible(page)
     browser_errors.check()
