@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import (
     CATEGORY_UNITS,
     AccessRuleKind,
@@ -114,6 +115,7 @@ def change_main_address(
         )
         address.full_clean()
         address.save()
+    case_changed(person.pk)
     return address
 
 
@@ -151,7 +153,7 @@ def add_registration(
     if review_due < registered_on:
         raise ValidationError({"review_due": "The review date must be on or after the registration date"})
     with pghistory.context(**_actor(by)):
-        return Registration.objects.create(
+        registration = Registration.objects.create(
             person=person,
             type=registration_type,
             registered_on=registered_on,
@@ -161,6 +163,8 @@ def add_registration(
             notes=notes,
             registered_by=by,
         )
+    case_changed(person.pk)
+    return registration
 
 
 @transaction.atomic
@@ -181,6 +185,7 @@ def review_registration(
         registration.notes = f"{registration.notes}\n{stamp}".strip()[-2000:]
     with pghistory.context(**_actor(by)):
         registration.save(update_fields=["review_due", "notes"])
+    case_changed(registration.person_id)
     return registration
 
 
@@ -201,6 +206,7 @@ def close_registration(registration: Registration, *, on: date, reason: str, by:
     registration.deregistered_by = by
     with pghistory.context(**_actor(by)):
         registration.save(update_fields=["deregistered_on", "deregistration_reason", "deregistered_by"])
+    case_changed(registration.person_id)
     return registration
 
 
@@ -285,6 +291,7 @@ def add_sentence(
     sentence.full_clean()
     with pghistory.context(**_actor(by)):
         sentence.save()
+    case_changed(person.pk)
     return sentence
 
 

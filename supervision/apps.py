@@ -8,8 +8,11 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         """Add the supervision tabs and overview panels to the person page, and the contacts step to the
         national dataset: cases cannot import us, so we register with it."""
-        from cases import person_page
+        from cases import changes, person_page
+        from supervision import tasks
         from supervision.views import compliance, contacts, policies
+
+        changes.on_case_changed("supervision.refresh_standing", tasks.queue_refresh)
 
         person_page.register_tab("contacts", "Contacts", "supervision:contacts", 10)
         person_page.register_tab("compliance", "Compliance", "supervision:compliance", 20)

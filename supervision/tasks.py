@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 
-logger = logging.getLogger(__name__)
+from cases.changes import case_changed
 
 
 @shared_task(
@@ -32,19 +31,14 @@ def refresh_standing(person_id: str) -> str:
 
 
 def enqueue_refresh(person_id: uuid.UUID | str) -> None:
-    """Queue a re-evaluation once the current transaction commits.
+    """Announce that a case changed (after commit): its standing is re-evaluated, and any other
+    app listening (the checks engine) re-runs its work for the case. See cases.changes."""
+    case_changed(person_id)
 
-    The database is the source of truth: if the broker is unavailable the change that triggered
-    this has still been saved, so the failure is logged and the next sweep catches the case up.
-    """
 
-    def send() -> None:
-        try:
-            refresh_standing.delay(str(person_id))
-        except Exception:  # any broker failure: the user's change is already saved
-            logger.warning("Could not queue re-evaluation of case %s; the nightly sweep will catch up", person_id)
-
-    transaction.on_commit(send)
+def queue_refresh(person_id: str) -> None:
+    """The supervision listener on cases.changes: re-evaluate the case in the background."""
+    refresh_standing.delay(person_id)
 
 
 @shared_task(

@@ -150,3 +150,4 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
         importlib.import_module("supervision.migrations_seed").seed(apps, None)
+        importlib.import_module("inspections.migrations_seed").seed(apps, None)

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
+import kombu.pools
 import pytest
 import redis
 from celery import Celery
@@ -42,6 +43,9 @@ def forget_connections(celery: Celery) -> None:
         celery.amqp._producer_pool = None
     celery._backend_cache = None
     celery._local = threading.local()
+    # kombu keeps its own process-wide producer and connection pools keyed by broker URL; a second
+    # worker test on the same Redis would otherwise get the pool the first one closed.
+    kombu.pools.reset()
 
 
 def redis_for_tests() -> dict[str, object]:

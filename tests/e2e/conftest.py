@@ -71,6 +71,7 @@ def _seed_reference_data() -> None:
 
     importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
     importlib.import_module("supervision.migrations_seed").seed(apps, None)
+    importlib.import_module("inspections.migrations_seed").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from cases import services
+from cases import changes, services
 from cases.models import (
     PDU,
     AccessRuleKind,
@@ -798,7 +798,8 @@ def _fields(plan: Any, *leave_out: str) -> dict[str, Any]:
 
 def apply_demo_plan(plan: DemoPlan, *, password_hash: str) -> None:
     """Write the plan through cases.services in one transaction, audited as the seed_demo command."""
-    with transaction.atomic(), pghistory.context(command="seed_demo"):
+    # Quietly: no re-evaluation task per case; `seed_demo_supervision` and the nightly run evaluate them.
+    with transaction.atomic(), pghistory.context(command="seed_demo"), changes.quietly():
         teams = _apply_teams(plan.teams)
         staff = _apply_staff(plan.staff, teams, password_hash)
         spos = {user.team_id: user for user in staff.values() if user.role == Role.SPO}
