@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from cases.models import (
     Team,
     User,
 )
+from cases.queries import caseload_badges
 from probation.govuk import GovUKDateField, GovUKForm
 
 SORT_CHOICES = [
@@ -31,8 +33,32 @@ SORT_CHOICES = [
 ]
 
 
+# Filter fields other apps add to every caseload (their effect: `cases.queries.register_caseload_filter`
+# under the same name). Registered in `AppConfig.ready()`; `cases` never imports those apps.
+_EXTRA_FIELDS: dict[str, Callable[[], forms.Field]] = {}
+
+
+def register_caseload_filter_field(name: str, factory: Callable[[], forms.Field]) -> None:
+    _EXTRA_FIELDS[name] = factory
+
+
 class CaseloadFilterForm(GovUKForm):
     """Filters for a caseload. Unknown or malformed values are reported, never a server error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, factory in _EXTRA_FIELDS.items():
+            self.fields[name] = factory()
+
+    @property
+    def extra_fields(self) -> list[forms.BoundField]:
+        """The registered filter fields, for the template to render after the built-in ones."""
+        return [self[name] for name in _EXTRA_FIELDS]
+
+    @property
+    def badge_templates(self) -> list[str]:
+        """Templates other apps add to each row's Flags cell (the caseload's display extensions)."""
+        return caseload_badges()
 
     tier = forms.MultipleChoiceField(
         required=False,

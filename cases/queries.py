@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from cases.models import (
@@ -44,6 +46,33 @@ SORT_FIELDS = {
 }
 
 
+# Extension points, so apps that build on `cases` (e.g. inspections' open-flag badge) can add a
+# column value, a filter and a badge to every caseload without `cases` importing them. Apps register
+# in their `AppConfig.ready()`. An annotation must be one correlated expression (no extra query per row).
+_ANNOTATIONS: dict[str, Callable[[], Combinable]] = {}
+_FILTERS: dict[str, Callable[[QuerySet[Person], Any], QuerySet[Person]]] = {}
+_BADGES: dict[str, str] = {}
+
+
+def register_caseload_annotation(name: str, factory: Callable[[], Combinable]) -> None:
+    _ANNOTATIONS[name] = factory
+
+
+def register_caseload_filter(name: str, apply: Callable[[QuerySet[Person], Any], QuerySet[Person]]) -> None:
+    """`apply(rows, value)` runs when the caseload filter form's field `name` has a value (see
+    `cases.forms.register_caseload_filter_field`)."""
+    _FILTERS[name] = apply
+
+
+def register_caseload_badge(key: str, template: str) -> None:
+    """A template included in each row's Flags cell, with `person` (and the annotations) in context."""
+    _BADGES[key] = template
+
+
+def caseload_badges() -> list[str]:
+    return list(_BADGES.values())
+
+
 def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[Person]:
     """Annotate and filter a caseload: current sentence, overdue reviews, active registrations.
 
@@ -71,6 +100,8 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[P
         )
         .select_related("practitioner")
     )
+    if _ANNOTATIONS:
+        rows = rows.annotate(**{name: factory() for name, factory in _ANNOTATIONS.items()})
 
     if tiers := filters.get("tier"):
         rows = rows.filter(tier__regex=r"^[" + "".join(str(t) for t in tiers) + "]")
@@ -91,7 +122,14 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[P
     fields = SORT_FIELDS.get(str(filters.get("sort") or "name"), SORT_FIELDS["name"])
     if filters.get("direction") == "desc":
         fields = [f"-{fields[0]}", *fields[1:]]
-    return rows.order_by(*fields)
+    return _extension_filters(rows, filters).order_by(*fields)
+
+
+def _extension_filters(rows: QuerySet[Person], filters: dict[str, Any]) -> QuerySet[Person]:
+    for name, apply in _FILTERS.items():
+        if filters.get(name) not in (None, "", [], False):
+            rows = apply(rows, filters[name])
+    return rows
 
 
 @dataclass

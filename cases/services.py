@@ -4,6 +4,7 @@ so the audit trail (written by database triggers) records who made the change.""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,7 @@ from cases.models import (
     RequirementCategory,
     RequirementUnit,
     Role,
+    RoshLevel,
     Sentence,
     Team,
     User,
@@ -72,6 +74,7 @@ def update_personal_details(person: Person, *, by: User, **changes: Any) -> list
     person.full_clean(exclude=["team", "practitioner"])
     with pghistory.context(**_actor(by)):
         person.save(update_fields=[*changed, "updated_at"])
+    case_changed(person.pk)
     return changed
 
 
@@ -319,4 +322,39 @@ def add_requirement(
     requirement.full_clean()
     with pghistory.context(**_actor(by)):
         requirement.save()
+    case_changed(sentence.person_id)
     return requirement
+
+
+@transaction.atomic
+def update_risk_summary(person: Person, *, rosh: str, by: User | None) -> bool:
+    """Set the person's current RoSH (from a completed assessment); True when it changed."""
+    if rosh not in RoshLevel.values:
+        raise ValidationError({"rosh": "Select a RoSH level"})
+    if person.rosh == rosh:
+        return False
+    person.rosh = rosh
+    with pghistory.context(**_actor(by)):
+        person.save(update_fields=["rosh", "updated_at"])
+    case_changed(person.pk)
+    return True
+
+
+_TIER = re.compile(r"^[A-D][0-3]S?$")
+
+
+@transaction.atomic
+def set_tier(person: Person, *, tier: str, by: User | None) -> bool:
+    """Record the case's current tier (worked out by supervision.services.tier); True if it changed.
+    Tier drives policy selection and workload, so a change is announced to the listeners."""
+    if not _TIER.fullmatch(tier):
+        raise ValidationError({"tier": "A tier is a letter A to D, a digit 0 to 3 and an optional S"})
+    current = Person.objects.select_for_update().values_list("tier", flat=True).get(pk=person.pk)
+    if current == tier:
+        person.tier = tier
+        return False
+    with pghistory.context(**_actor(by)):
+        Person.objects.filter(pk=person.pk).update(tier=tier, updated_at=timezone.now())
+    person.tier = tier
+    case_changed(person.pk)
+    return True

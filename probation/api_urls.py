@@ -8,4 +8,5 @@ urlpatterns = [
     path("people/", cases_api.PersonListView.as_view(), name="api-people"),
     path("people/<str:crn>/", cases_api.PersonDetailView.as_view(), name="api-person"),
     path("people/<str:crn>/", include("supervision.api")),
+    path("", include("inspections.api")),
 ]

@@ -28,13 +28,23 @@ def _ensure_filesystem_folders(sender: Celery, **kwargs: object) -> None:
 
 
 app.conf.beat_schedule = {
-    # 02:30 every night: re-evaluate every case against the contact policy in force. Windows move
-    # with the calendar and a newly published policy takes effect at midnight on its effective
-    # date, so each case's standing is current before the working day starts. Recording a contact
-    # re-evaluates that case at once (supervision.tasks.enqueue_refresh); this catches up the rest.
-    "refresh-contact-standings": {
-        "task": "supervision.tasks.refresh_all_standings",
+    # 02:30 every night: the checks sweep. Every case under supervision is checked against the
+    # inspection standards (flags open and resolve) and re-evaluated against the contact policy in
+    # force (its standing is stored from the same evaluation). Windows move with the calendar and a
+    # newly published policy takes effect at midnight on its effective date, so flags and standings
+    # are current before the working day starts. One task per PDU, so more workers finish sooner.
+    # A change to a case re-checks it at once (inspections.tasks.check_case); this catches up the rest.
+    "checks-sweep": {
+        "task": "inspections.tasks.sweep_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # 07:00 Monday to Friday: the daily flags digest e-mail to practitioners and SPOs. After the
+    # 02:30 sweep has finished (hours of margin), before the working day starts, so it is in the
+    # inbox when staff sign in. Not at weekends, when staff are not at work: Monday's digest
+    # covers everything since Friday's (new = since each person's last digest).
+    "daily-flags-digest": {
+        "task": "inspections.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
     # 03:10 every night: remove expired sign-in sessions so the session table stays small and
     # signed-out staff cannot be resumed. Quiet hour, before the morning sign-in peak.

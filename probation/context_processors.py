@@ -23,6 +23,9 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("My caseload", reverse("cases:caseload")))
     if role == Role.SPO:
         items.append(("Team caseload", reverse("cases:team_caseload")))
+        items.append(("Approvals", reverse("supervision:approvals")))
+    if role in (Role.PRACTITIONER, Role.SPO):
+        items.append(("Flags", reverse("inspections:flags")))
     items.append(("Search", reverse("cases:search")))
     if role == Role.ADMIN:
         items.append(("Contact policies", reverse("supervision:policies")))

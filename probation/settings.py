@@ -206,6 +206,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="probation-service@localhost")
+# Links in e-mails (the daily flags digest) need the service's own address: no request to take it from.
+SERVICE_URL = env.str("SERVICE_URL", default="http://localhost:8000").rstrip("/")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

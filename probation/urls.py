@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("probation.api_urls")),
     path("", include("supervision.urls")),
+    path("", include("inspections.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -60,6 +60,8 @@ BASE_RULE: dict[str, Any] = {
     "licence_letter_response_days": 7,
     "recall_response_days": 1,
     "absence_evidence_days": 7,
+    "assessment_review_weeks": 26,
+    "review_trigger_days": 10,
 }
 REMOTE_SUPPLEMENT_ONLY = [
     "VERY_HIGH_ROSH",
@@ -119,4 +121,8 @@ def seed(apps: Any, schema_editor: Any = None) -> None:
             remote_supplement_only_for=REMOTE_SUPPLEMENT_ONLY,
             remote_replacement_needs_spo_approval=True,
         )
-        PolicyRule.objects.create(policy=policy, is_base=True, name="All cases", **BASE_RULE)
+        # The migration state may predate later parameters (they get their defaults in the migration
+        # that adds them), so set only the fields this version of the model has.
+        known = {f.name for f in PolicyRule._meta.get_fields()}
+        base = {name: value for name, value in BASE_RULE.items() if name in known}
+        PolicyRule.objects.create(policy=policy, is_base=True, name="All cases", **base)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from supervision.views import appointments, compliance, contacts, home, policies
+from supervision.views import (
+    appointments,
+    approvals,
+    compliance,
+    contacts,
+    home,
+    oversight,
+    policies,
+    risk,
+    safeguarding,
+)
 
 app_name = "supervision"
 
@@ -12,4 +22,8 @@ urlpatterns = [
     *appointments.urlpatterns,
     *compliance.urlpatterns,
     *policies.urlpatterns,
+    *risk.urlpatterns,
+    *safeguarding.urlpatterns,
+    *oversight.urlpatterns,
+    *approvals.urlpatterns,
 ]

@@ -40,6 +40,8 @@ def test_the_schema_is_a_valid_openapi_3_document(client: Client):
         "/api/v1/people/{crn}/contacts/",
         "/api/v1/people/{crn}/contacts/{thread_id}/",
         "/api/v1/people/{crn}/appointments/",
+        "/api/v1/people/{crn}/flags/",
+        "/api/v1/flags/",
     }
 
 

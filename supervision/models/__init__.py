@@ -4,6 +4,26 @@ enforcement, Probation Reset decisions and the versioned contact policy.
 Contacts are never deleted or edited after their outcome is recorded: a correction appends a new
 version of the contact and marks the old one superseded (see `Contact`)."""
 
+from supervision.models.assessments import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    Assessment,
+    AssessmentStatus,
+    AssessmentType,
+    HomeVisitRiskAssessment,
+    InformationRequest,
+    InformationSource,
+    ManagementOversight,
+    Need,
+    NeedSeverity,
+    ObjectiveStatus,
+    OversightType,
+    PlanObjective,
+    ReviewTrigger,
+    SentencePlan,
+    TierCalculation,
+)
 from supervision.models.contacts import (
     AppointmentSeries,
     Contact,
@@ -24,6 +44,12 @@ from supervision.models.policy import (
 
 __all__ = [
     "AppointmentSeries",
+    "ApprovalKind",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "Assessment",
+    "AssessmentStatus",
+    "AssessmentType",
     "CaseStanding",
     "Contact",
     "ContactPolicy",
@@ -32,11 +58,23 @@ __all__ = [
     "EnforcementAction",
     "EnforcementKind",
     "Frequency",
+    "HomeVisitRiskAssessment",
+    "InformationRequest",
+    "InformationSource",
+    "ManagementOversight",
+    "Need",
+    "NeedSeverity",
+    "ObjectiveStatus",
     "OutcomeType",
+    "OversightType",
     "Phase",
+    "PlanObjective",
     "PolicyRule",
     "PolicyStatus",
     "RemoteSupplementCriterion",
     "ResetDecision",
     "ResetState",
+    "ReviewTrigger",
+    "SentencePlan",
+    "TierCalculation",
 ]

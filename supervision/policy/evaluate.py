@@ -99,6 +99,14 @@ def _standing(evaluation: Evaluation) -> CaseStanding:
 _UPDATED = ["policy", "evaluated_at", "phase", "next_face_to_face_due", "shortfalls", "details"]
 
 
+def save_standings(evaluations: Iterable[Evaluation]) -> int:
+    """Store many evaluations in one statement (insert or update). The nightly checks sweep calls it
+    with the evaluations it has just judged its flags on, so one pass serves both."""
+    standings = [_standing(evaluation) for evaluation in evaluations]
+    CaseStanding.objects.bulk_create(standings, update_conflicts=True, unique_fields=["person"], update_fields=_UPDATED)
+    return len(standings)
+
+
 @transaction.atomic
 def refresh_standing(person: Person) -> CaseStanding:
     """Store the case's evaluation today (insert or update; pghistory keeps each earlier one)."""
@@ -121,9 +129,5 @@ def refresh_standings(person_ids: Iterable[uuid.UUID | str]) -> int:
         chunk = ids[start : start + CHUNK_SIZE]
         with transaction.atomic(), pghistory.context(service="refresh_standings"):
             facts = load_cases(Person.objects.filter(pk__in=chunk), on, early_days=early_days)
-            standings = [_standing(evaluate_facts(policy, case, on)) for case in facts.values()]
-            CaseStanding.objects.bulk_create(
-                standings, update_conflicts=True, unique_fields=["person"], update_fields=_UPDATED
-            )
-        count += len(standings)
+            count += save_standings(evaluate_facts(policy, case, on) for case in facts.values())
     return count

@@ -32,6 +32,8 @@ class Shortfall(models.TextChoices):
 class Finding:
     code: str
     explanation: str
+    # When the missing contact fell (or falls) due: the checks engine records it on the flag.
+    due: date | None = None
 
     @property
     def label(self) -> str:
@@ -81,7 +83,7 @@ def face_to_face_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, o
         text = f"No face-to-face contact since supervision started on {_d(facts.supervision_start or on)}."
     else:
         text = f"The last face-to-face contact was on {_d(last)}, {(on - last).days} days ago."
-    return Finding(Shortfall.FACE_TO_FACE_OVERDUE, f"{text} The policy requires one every {window} days.")
+    return Finding(Shortfall.FACE_TO_FACE_OVERDUE, f"{text} The policy requires one every {window} days.", due)
 
 
 def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
@@ -92,9 +94,12 @@ def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: dat
         return None
     if contacts.last_face_to_face is not None and contacts.last_face_to_face >= since:
         return None
+    # A face-to-face contact was due a window after the last one (or after the start).
+    due = (contacts.last_face_to_face or facts.supervision_start or since) + timedelta(days=window)
     return Finding(
         Shortfall.TELEPHONE_ONLY,
         f"Every contact made since {_d(since)} (the last {window} days) was remote: none was face to face.",
+        due,
     )
 
 
@@ -110,6 +115,7 @@ def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on
             Shortfall.INITIAL_APPOINTMENT,
             f"The first contact, on {_d(contacts.first_made)}, was remote. The initial appointment must be "
             "face to face.",
+            deadline,
         )
     first = contacts.first_face_to_face if must_be_f2f else contacts.first_initial_or_face_to_face
     if first is not None and first <= deadline:
@@ -121,6 +127,7 @@ def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on
     return Finding(
         Shortfall.INITIAL_APPOINTMENT,
         f"The initial appointment {when}. It was due within {days} working days of the start, by {_d(deadline)}.",
+        deadline,
     )
 
 
@@ -135,6 +142,7 @@ def early_engagement(facts: CaseFacts, params: dict[str, Any], phase: str, on: d
                 Shortfall.EARLY_ENGAGEMENT,
                 f"No contact between {_d(before)} and {_d(after)} ({(after - before).days} days). In the first "
                 f"{params['early_engagement_weeks']} weeks there must be contact at least every {interval} days.",
+                before + timedelta(days=interval),
             )
     return None
 
@@ -173,6 +181,7 @@ def home_visit_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on:
         Shortfall.HOME_VISIT_OVERDUE,
         f"The first home visit {when}. For a case with {' and '.join(reasons)} it was due within {days} days "
         f"of the start, by {_d(deadline)}.",
+        deadline,
     )
 
 

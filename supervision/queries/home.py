@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from cases.access import visible_people
@@ -83,10 +83,13 @@ def _appointments(
 
 def outcome_recording_days(on: date) -> int | None:
     """Days the policy in force allows for recording an outcome (the base rule: the page spans cases)."""
-    policy = ContactPolicy.objects.in_force(on)
-    if policy is None:
-        return None
-    rule = PolicyRule.objects.filter(policy=policy, is_base=True).only("outcome_recording_days").first()
+    # One query: the base rule of the version `ContactPolicy.objects.in_force(on)` would return.
+    in_force = ContactPolicy.objects.published().filter(effective_from__lte=on).order_by("-effective_from")
+    rule = (
+        PolicyRule.objects.filter(policy=Subquery(in_force.values("pk")[:1]), is_base=True)
+        .only("outcome_recording_days")
+        .first()
+    )
     return rule.outcome_recording_days if rule else None
 
 

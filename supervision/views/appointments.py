@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from cases.forms import raise_service_errors
 from supervision.booking import BookingWarnings
 from supervision.forms.appointments import BookAppointmentForm, RescheduleForm
+from supervision.models import ContactType
 from supervision.services import appointments as services
 from supervision.views.contacts import acting_user, current_contact, writable_person
 
@@ -29,7 +30,12 @@ FIELD_MAP = {"starts_at": "date", "ends_at": "end_time", "new_starts_at": "date"
 @require_http_methods(["GET", "POST"])
 def book_appointment(request: HttpRequest, crn: str) -> HttpResponse:
     person = writable_person(request, crn)
-    form = BookAppointmentForm(request.POST or None, initial={"frequency": ""})
+    # ?type=CHVS preselects a type (the Safeguarding tab's "Book a home visit" link).
+    initial: dict[str, object] = {"frequency": ""}
+    if request.method == "GET" and request.GET.get("type"):
+        chosen = ContactType.objects.filter(code=request.GET["type"], is_active=True, is_bookable=True)
+        initial["contact_type"] = chosen.values_list("pk", flat=True).first()
+    form = BookAppointmentForm(request.POST or None, initial=initial)
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,7 @@ from django.urls import URLPattern
 from django.views.decorators.http import require_safe
 
 from cases.models import Role, User
+from supervision import home_sections
 from supervision.queries.home import launch_page
 
 
@@ -18,7 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if user.role == Role.PRACTITIONER:
-        return render(request, "supervision/home.html", {"page": launch_page(user)})
+        context = {"page": launch_page(user), "sections": home_sections.sections(user)}
+        return render(request, "supervision/home.html", context)
     if user.role == Role.SPO:
         return redirect("cases:team_caseload")
     return redirect("cases:search")

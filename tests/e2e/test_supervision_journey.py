@@ -108,11 +108,12 @@ def test_a_practitioner_books_records_a_failure_warns_and_is_required_to_refer(p
     page.get_by_label("Type of contact").select_option(label="Office appointment (COAP)")
     fill_date(page, "Date", earlier.date())
     page.get_by_label("Time", exact=True).fill(f"{earlier:%H:%M}")
-    # The outcome options refresh (htmx) as the type, date and time change: let them settle first.
-    with page.expect_response(lambda response: "outcome-options" in response.url):
-        page.get_by_label("Time", exact=True).press("Tab")
-    page.wait_for_load_state("networkidle")
+    # The outcome options refresh (htmx) as the type, date and time change: let them settle first
+    # (htmx marks an element with .htmx-request while its request is in flight).
+    page.get_by_label("Time", exact=True).press("Tab")
     page.get_by_label("Location").fill("Gateshead office")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.wait_for_timeout(200)  # the swap settles just after the request finishes
     page.get_by_label("Unacceptable absence").check()
     expect(page.get_by_label("Unacceptable absence")).to_be_checked()
     page.get_by_role("textbox", name="Notes").fill("Did not attend; no explanation given.")

@@ -1,0 +1,483 @@
+"""Risk assessment rules: predictor bands, the overall RoSH, who needs a countersignature, what
+changed between two assessments, and when the next review is due.
+
+Everything here but `next_review` and `review_rows` (the loader) is pure (plain values or unsaved
+model instances in, values out), so it is tested table-first.
+
+Predictor bands (scores are percentages, 0 to 100; a boundary belongs to the higher band):
+
+- OGRS, OVP, OGP: Low < 50, Medium 50 to 74.99, High 75 to 89.99, Very high >= 90. The usual
+  OASys practice; the cut-offs are unconfirmed ([U] in `reference/standards.md` section 3.2).
+- RSR: Low < 3, Medium 3 to 6.99, High >= 7 (no Very high). The tiering thresholds (TIER
+  `RsrThresholds.kt`, section 3.2), the same numbers `supervision.tier` uses.
+- OSP: Low < 1, Medium 1 to 2.99, High 3 to 5.99, Very high >= 6. ASSUMPTION: OASys reports
+  OSP/C as a category rather than a percentage; these percentage cut-offs only approximate its
+  categories and must be confirmed against current HMPPS guidance before live use.
+
+The bands describe a score; they are not admin policy. Numbers that *are* policy (the review
+interval and how soon a trigger brings a review) come from the contact policy parameters
+`assessment_review_weeks` and `review_trigger_days`, resolved per case by `policy_for`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from cases.models import ROSH_ORDER, Grade, OrderType, RoshLevel
+from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, Assessment, Need, NeedSeverity
+
+
+class PredictorBand(models.TextChoices):
+    LOW = "LOW", "Low"
+    MEDIUM = "MEDIUM", "Medium"
+    HIGH = "HIGH", "High"
+    VERY_HIGH = "VERY_HIGH", "Very high"
+
+
+# Lower bound (inclusive) → band, highest first; anything below the last bound is Low.
+_GENERAL = (
+    (Decimal(90), PredictorBand.VERY_HIGH),
+    (Decimal(75), PredictorBand.HIGH),
+    (Decimal(50), PredictorBand.MEDIUM),
+)
+_RSR = ((Decimal(7), PredictorBand.HIGH), (Decimal(3), PredictorBand.MEDIUM))
+_OSP = ((Decimal(6), PredictorBand.VERY_HIGH), (Decimal(3), PredictorBand.HIGH), (Decimal(1), PredictorBand.MEDIUM))
+PREDICTOR_BANDS: dict[str, tuple[tuple[Decimal, PredictorBand], ...]] = {
+    "ogrs": _GENERAL,
+    "ovp": _GENERAL,
+    "ogp": _GENERAL,
+    "osp": _OSP,
+    "rsr": _RSR,
+}
+PREDICTOR_LABELS = {"ogrs": "OGRS", "ovp": "OVP", "ogp": "OGP", "osp": "OSP", "rsr": "RSR"}
+ROSH_GROUP_LABELS = {
+    "rosh_public": "Public",
+    "rosh_known_adult": "Known adult",
+    "rosh_children": "Children",
+    "rosh_staff": "Staff",
+    "rosh_prisoners": "Prisoners",
+}
+# "RoSH to ..." in sentences.
+ROSH_TO = {
+    "rosh_public": "the public",
+    "rosh_known_adult": "a known adult",
+    "rosh_children": "children",
+    "rosh_staff": "staff",
+    "rosh_prisoners": "prisoners",
+}
+TEXT_FIELDS = {
+    "risk_of_harm_analysis": "Risk of harm analysis",
+    "risk_management_plan": "Risk management plan",
+    "contingency_plan": "Contingency plan",
+    "safeguarding_information_used": "Safeguarding information used",
+}
+# Authors whose high-risk assessments count only once an SPO has countersigned them.
+COUNTERSIGN_GRADES = frozenset({Grade.PSO, Grade.PQIP})
+COUNTERSIGN_ROSH = frozenset({RoshLevel.HIGH, RoshLevel.VERY_HIGH})
+# Predictors a complete assessment must have; OSP applies only to sexual offending.
+REQUIRED_PREDICTORS = ("ogrs", "ovp", "ogp", "rsr")
+
+
+def band(predictor: str, score: Decimal | float | int | None) -> PredictorBand | None:
+    """The band of a predictor score (a percentage), or None when there is no score."""
+    if score is None:
+        return None
+    value = Decimal(str(score))
+    for lower, name in PREDICTOR_BANDS[predictor]:
+        if value >= lower:
+            return name
+    return PredictorBand.LOW
+
+
+def highest_rosh(levels: Iterable[str]) -> str:
+    """The highest RoSH level among `levels` ("" when none is set)."""
+    ranked = [level for level in levels if level]
+    return max(ranked, key=lambda level: ROSH_ORDER[RoshLevel(level)], default="")
+
+
+def overall_rosh(assessment: Assessment) -> str:
+    """The overall RoSH: as the author set it, else the highest of the groups."""
+    return assessment.rosh_overall or highest_rosh(getattr(assessment, name) for name in ROSH_FIELDS)
+
+
+def needs_countersignature(author_grade: str, overall: str) -> bool:
+    """PSOs and trainees (PQiP) need an SPO's countersignature on high or very high RoSH cases."""
+    return author_grade in COUNTERSIGN_GRADES and overall in COUNTERSIGN_ROSH
+
+
+# --- Sections and completeness ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    problems: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+def sections(assessment: Assessment) -> list[Section]:
+    """The task-list sections of an assessment, each with what is still missing."""
+    a = assessment
+    rosh = tuple(f"Select the RoSH to {ROSH_TO[name]}" for name in ROSH_FIELDS if not getattr(a, name))
+    predictors = tuple(
+        f"Enter the {PREDICTOR_LABELS[name]} score" for name in REQUIRED_PREDICTORS if getattr(a, name) is None
+    )
+    needs = a.needs or {}
+    need_problems = tuple(f"Select the level of need for {need.label.lower()}" for need in Need if need not in needs)
+    return [
+        Section("rosh", "Risk of serious harm", rosh),
+        Section("predictors", "Predictor scores", predictors),
+        Section("needs", "Criminogenic needs", need_problems),
+        Section(
+            "analysis",
+            "Risk of harm analysis",
+            () if a.risk_of_harm_analysis.strip() else ("Enter the risk of harm analysis",),
+        ),
+        Section(
+            "plans",
+            "Risk management and contingency plans",
+            tuple(
+                message
+                for text, message in (
+                    (a.risk_management_plan, "Enter the risk management plan"),
+                    (a.contingency_plan, "Enter the contingency plan"),
+                )
+                if not text.strip()
+            ),
+        ),
+        Section(
+            "safeguarding",
+            "Safeguarding information used",
+            ()
+            if a.safeguarding_information_used.strip()
+            else ("Say how safeguarding and domestic abuse information was used",),
+        ),
+    ]
+
+
+def missing(assessment: Assessment) -> list[tuple[str, str]]:
+    """(section key, problem) for everything that must be done before the assessment is submitted."""
+    return [(section.key, problem) for section in sections(assessment) for problem in section.problems]
+
+
+# --- Presenting an assessment ----------------------------------------------------------------
+
+
+def rosh_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    return [
+        {"group": ROSH_GROUP_LABELS[name], "level": getattr(assessment, name), "levels": list(RoshLevel)}
+        for name in ROSH_FIELDS
+    ]
+
+
+def predictor_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    rows = []
+    for name in PREDICTOR_FIELDS:
+        score = getattr(assessment, name)
+        found = band(name, score)
+        shown = f"{Decimal(score).normalize():f}" if score is not None else ""
+        rows.append({"name": PREDICTOR_LABELS[name], "score": shown, "band": found.label if found else ""})
+    return rows
+
+
+def need_rows(assessment: Assessment) -> list[dict[str, str]]:
+    needs = assessment.needs or {}
+    return [
+        {"need": need.label, "severity": needs.get(need, ""), "label": _severity_label(needs.get(need, ""))}
+        for need in Need
+    ]
+
+
+def _severity_label(code: str) -> str:
+    return NeedSeverity(code).label if code in NeedSeverity.values else "Not assessed"
+
+
+# --- What changed between two assessments -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between an assessment and the one before it. Texts only say they changed."""
+
+    label: str
+    before: str = ""
+    after: str = ""
+    is_text: bool = False
+
+    def __str__(self) -> str:
+        if self.is_text:
+            return f"{self.label} changed"
+        return f"{self.label}: {self.before} → {self.after}"
+
+
+def _rosh_label(code: str) -> str:
+    return RoshLevel(code).label if code else "Not assessed"
+
+
+def _score_label(predictor: str, score: Decimal | None) -> str:
+    if score is None:
+        return "No score"
+    found = band(predictor, score)
+    return f"{Decimal(score).normalize():f}% ({found.label if found else ''})"
+
+
+def diff(previous: Assessment | None, current: Assessment) -> list[Change]:
+    """What changed from `previous` (None: nothing assessed before) to `current`, in page order."""
+    changes: list[Change] = []
+
+    def before(name: str) -> Any:
+        return getattr(previous, name) if previous is not None else None
+
+    for name in ROSH_FIELDS:
+        old, new = before(name) or "", getattr(current, name)
+        if old != new:
+            changes.append(Change(f"RoSH to {ROSH_TO[name]}", _rosh_label(old), _rosh_label(new)))
+    old_overall = overall_rosh(previous) if previous is not None else ""
+    if old_overall != overall_rosh(current):
+        changes.append(Change("Overall RoSH", _rosh_label(old_overall), _rosh_label(overall_rosh(current))))
+    for name in PREDICTOR_FIELDS:
+        old_score, new_score = before(name), getattr(current, name)
+        if old_score != new_score:
+            label = PREDICTOR_LABELS[name]
+            changes.append(Change(label, _score_label(name, old_score), _score_label(name, new_score)))
+    old_needs: Mapping[str, str] = (previous.needs or {}) if previous is not None else {}
+    new_needs: Mapping[str, str] = current.needs or {}
+    for need in Need:
+        if old_needs.get(need, "") != new_needs.get(need, ""):
+            changes.append(
+                Change(need.label, _severity_label(old_needs.get(need, "")), _severity_label(new_needs.get(need, "")))
+            )
+    for name, label in TEXT_FIELDS.items():
+        if (before(name) or "").strip() != getattr(current, name).strip():
+            changes.append(Change(label, is_text=True))
+    return changes
+
+
+# --- When the next review is due -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Something that brings the review forward: what happened, when, and the review it asks for."""
+
+    reason: str
+    on: dt.date
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    due: dt.date | None
+    reason: str
+    overdue: bool = False
+    triggers: tuple[Trigger, ...] = field(default=())
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.due
+
+
+def schedule(
+    *,
+    on: dt.date,
+    last_completed: dt.date | None,
+    interval_weeks: int,
+    initial_from: dt.date | None,
+    trigger_days: int,
+    events: Iterable[tuple[str, dt.date]] = (),
+    triggers: Iterable[Trigger] = (),
+) -> ReviewDue:
+    """The next review (pure): the interval after the last complete assessment (or, with none, an
+    initial assessment `trigger_days` after supervision began), brought forward by each event since
+    (to its date + `trigger_days`) and each open manual trigger (to its own due date). Earliest wins."""
+    candidates: list[Trigger] = [
+        Trigger(reason, when, when + dt.timedelta(days=trigger_days)) for reason, when in events
+    ]
+    candidates.extend(triggers)
+    if last_completed is not None:
+        base = Trigger("Regular review", last_completed, last_completed + dt.timedelta(weeks=interval_weeks))
+    elif initial_from is not None:
+        base = Trigger("Initial assessment", initial_from, initial_from + dt.timedelta(days=trigger_days))
+    else:
+        base = None
+    if base is not None:
+        candidates.append(base)
+    if not candidates:
+        return ReviewDue(None, "Nothing to assess yet")
+    first = min(candidates, key=lambda t: (t.due, t.reason))
+    ordered = tuple(sorted(candidates, key=lambda t: (t.due, t.reason)))
+    return ReviewDue(first.due, first.reason, first.due < on, ordered)
+
+
+@dataclass(frozen=True)
+class ReviewRecords:
+    """What the review rule reads about one case, loaded for any number of cases at once
+    (`review_rows`): the last complete assessment, the open sentences (earliest first), the open
+    manual triggers, and the events since that assessment (none when there is none)."""
+
+    person_id: Any
+    last_completed: dt.date | None = None
+    sentences: tuple[tuple[dt.date, str], ...] = ()
+    manual: tuple[Trigger, ...] = ()
+    events: tuple[tuple[str, dt.date], ...] = ()
+
+
+def review_due(records: ReviewRecords, *, on: dt.date, interval_weeks: int, trigger_days: int) -> ReviewDue:
+    """The next review from a case's loaded records (pure; the one rule `next_review` and the checks
+    engine's REVIEW_OVERDUE share). Pre-release is due by the release date itself (its trigger date
+    taken as `trigger_days` before release). With no complete assessment the initial assessment is due
+    `trigger_days` after supervision began."""
+    if records.last_completed is None:
+        started = records.sentences[0][0] if records.sentences else None
+        return schedule(
+            on=on,
+            last_completed=None,
+            interval_weeks=interval_weeks,
+            initial_from=started,
+            trigger_days=trigger_days,
+            triggers=records.manual,
+        )
+    since = records.last_completed
+    releases = [
+        Trigger("Pre-release", start - dt.timedelta(days=trigger_days), start)
+        for start, order_type in records.sentences
+        if order_type == OrderType.LICENCE and start > since
+    ]
+    return schedule(
+        on=on,
+        last_completed=since,
+        interval_weeks=interval_weeks,
+        initial_from=None,
+        trigger_days=trigger_days,
+        events=records.events,
+        triggers=[*records.manual, *releases],
+    )
+
+
+def _array(queryset: Any, **fields: Any) -> Any:
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models.functions import JSONObject
+
+    return ArraySubquery(queryset.order_by().values(json=JSONObject(**fields)))
+
+
+def review_rows(people: Any) -> Any:
+    """ONE query over `people` (a Person queryset) with every record the review rule reads, as
+    `.values()` rows for `review_records`; callers may annotate more onto it (the checks engine adds
+    the assessments in progress). Correlated subqueries: no per-case query whatever the number."""
+    from django.db.models import OuterRef, Subquery
+
+    from cases.models import Address, AddressStatus, Registration, Sentence
+    from supervision.models import EnforcementAction, EnforcementKind, ReviewTrigger
+
+    person = OuterRef("pk")
+    last = (
+        Assessment.objects.counting()
+        .filter(person=person)
+        .order_by("-completed_on", "-started_at")
+        .values("completed_on")[:1]
+    )
+    since = OuterRef("last_completed")
+    return people.annotate(last_completed=Subquery(last)).values(
+        "pk",
+        "last_completed",
+        review_sentences=_array(
+            Sentence.objects.filter(person=person, terminated_on__isnull=True),
+            start=models.F("start_date"),
+            order_type=models.F("order_type"),
+        ),
+        review_manual=_array(
+            ReviewTrigger.objects.filter(person=person, met_by__isnull=True),
+            reason=models.F("reason"),
+            details=models.F("details"),
+            raised_on=models.F("raised_on"),
+            due=models.F("review_due"),
+        ),
+        review_registrations=_array(
+            Registration.objects.filter(person=person, registered_on__gt=since),
+            description=models.F("type__description"),
+            on=models.F("registered_on"),
+        ),
+        review_moves=_array(
+            Address.objects.filter(
+                person=person,
+                status__in=[AddressStatus.MAIN, AddressStatus.NO_FIXED_ABODE],
+                start_date__gt=since,
+            ),
+            on=models.F("start_date"),
+        ),
+        review_enforcement=_array(
+            EnforcementAction.objects.filter(
+                person=person,
+                kind__in=[EnforcementKind.BREACH_REFERRAL, EnforcementKind.RECALL_CONSIDERATION],
+                decided_on__gt=since,
+            ),
+            kind=models.F("kind"),
+            on=models.F("decided_on"),
+        ),
+    )
+
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value[:10])
+
+
+def review_records(row: Mapping[str, Any]) -> ReviewRecords:
+    """One `review_rows` row as the review rule's input."""
+    from supervision.models import EnforcementKind, ReviewTrigger
+
+    manual = tuple(
+        Trigger(
+            f"{ReviewTrigger.Reason(t['reason']).label}{': ' + t['details'] if t['details'] else ''}",
+            _day(t["raised_on"]),
+            _day(t["due"]),
+        )
+        for t in row["review_manual"] or ()
+    )
+    events = [(f"New registration: {r['description']}", _day(r["on"])) for r in row["review_registrations"] or ()]
+    events.extend(("Change of address", _day(a["on"])) for a in row["review_moves"] or ())
+    events.extend(
+        (f"Breach or recall: {EnforcementKind(e['kind']).label.lower()}", _day(e["on"]))
+        for e in row["review_enforcement"] or ()
+    )
+    sentences = sorted((_day(s["start"]), s["order_type"]) for s in row["review_sentences"] or ())
+    return ReviewRecords(row["pk"], row["last_completed"], tuple(sentences), manual, tuple(events))
+
+
+def next_review(person: Any, on: dt.date | None = None) -> ReviewDue:
+    """When this case's next assessment is due, and why (a fixed number of queries).
+
+    Events since the last complete assessment bring it forward: a registration added, a new main
+    address, a breach referral or recall considered, a release on licence; so do open manual
+    ReviewTriggers. The rule is `review_due` over `review_rows`, which the checks engine runs for a
+    whole chunk of cases at once. With no complete assessment the initial assessment is due
+    `review_trigger_days` after supervision began: supervision cannot read the inspections
+    thresholds, and the checks engine applies its own.
+    """
+    from django.utils import timezone
+
+    from cases.models import Person
+    from supervision.policy import NoPolicyInForce, policy_for
+
+    on = on or timezone.localdate()
+    try:
+        _policy, params = policy_for(person, on)
+    except NoPolicyInForce:
+        return ReviewDue(None, "No contact policy is in force")
+    row = review_rows(Person.objects.filter(pk=person.pk)).get()
+    return review_due(
+        review_records(row),
+        on=on,
+        interval_weeks=int(params["assessment_review_weeks"]),
+        trigger_days=int(params["review_trigger_days"]),
+    )

@@ -1,0 +1,388 @@
+"""The Risk tab: the current risk picture, next review, assessment history and the sentence plan;
+writing an assessment as a task list; countersigning; what changed; sentence plan pages.
+
+Anyone who can see the case reads; practitioners and SPOs change; only an SPO of the case's team
+countersigns or returns an assessment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from cases import person_page
+from cases.access import get_person_for_user, require_role
+from cases.forms import raise_service_errors
+from cases.models import Person, Role, RoshLevel, User
+from probation.govuk import GovUKForm
+from supervision import assessments as rules
+from supervision.forms import assessments as forms
+from supervision.models import (
+    Assessment,
+    AssessmentStatus,
+    InformationRequest,
+    PlanObjective,
+    SentencePlan,
+)
+from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.services import assessments as services
+from supervision.services import plans as plan_services
+
+CHANGE_ROLES = (Role.PRACTITIONER, Role.SPO)
+SECTION_FORMS: dict[str, type[GovUKForm]] = {
+    "rosh": forms.RoshForm,
+    "predictors": forms.PredictorsForm,
+    "needs": forms.NeedsForm,
+    "analysis": forms.AnalysisForm,
+    "plans": forms.PlansForm,
+    "safeguarding": forms.SafeguardingForm,
+}
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "rosh": (*ROSH_FIELDS, "rosh_overall"),
+    "predictors": PREDICTOR_FIELDS,
+    "analysis": ("risk_of_harm_analysis",),
+    "plans": ("risk_management_plan", "contingency_plan"),
+    "safeguarding": ("safeguarding_information_used",),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _data(request: HttpRequest) -> QueryDict | None:
+    """The submitted form, even when empty (so an empty POST is an error, not a fresh form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _can_change(user: User) -> bool:
+    return user.role in CHANGE_ROLES
+
+
+def _is_team_spo(user: User, person: Person) -> bool:
+    return user.role == Role.SPO and user.team_id is not None and user.team_id == person.team_id
+
+
+def _for_change(request: HttpRequest, crn: str) -> tuple[User, Person]:
+    user = _user(request)
+    person = get_person_for_user(user, crn, write=True, path=request.path)
+    require_role(user, *CHANGE_ROLES)
+    return user, person
+
+
+def _assessment(person: Person, assessment_id: uuid.UUID) -> Assessment:
+    queryset = Assessment.objects.select_related("author", "countersigned_by")
+    return get_object_or_404(queryset, pk=assessment_id, person=person)
+
+
+def _previous(assessment: Assessment) -> Assessment | None:
+    """The complete assessment before this one (what "What changed" compares against)."""
+    return (
+        Assessment.objects.counting()
+        .filter(person_id=assessment.person_id, started_at__lt=assessment.started_at)
+        .order_by("-completed_on", "-started_at")
+        .first()
+    )
+
+
+def _presented(assessment: Assessment) -> dict[str, Any]:
+    overall = rules.overall_rosh(assessment)
+    return {
+        "assessment": assessment,
+        "overall": overall,
+        "overall_label": RoshLevel(overall).label if overall else "",
+        "rosh_rows": rules.rosh_rows(assessment),
+        "predictor_rows": rules.predictor_rows(assessment),
+        "need_rows": rules.need_rows(assessment),
+    }
+
+
+# --- The tab -------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def risk(request: HttpRequest, crn: str) -> HttpResponse:
+    user = _user(request)
+    person = get_person_for_user(user, crn, path=request.path)
+    history = list(
+        Assessment.objects.filter(person=person)
+        .exclude(status=AssessmentStatus.DRAFT)
+        .select_related("author", "countersigned_by")
+        .order_by("-completed_on", "-started_at")
+    )
+    latest = next((a for a in history if a.status == AssessmentStatus.COMPLETE), None)
+    plan = (
+        SentencePlan.objects.filter(person=person)
+        .select_related("assessment")
+        .prefetch_related("objectives")
+        .order_by("-created_at")
+        .first()
+    )
+    context = {
+        "person": person,
+        "tabs": person_page.tabs(person, "risk"),
+        "latest": _presented(latest) if latest else None,
+        "history": history,
+        "in_progress": services.in_progress(person),
+        "review": rules.next_review(person),
+        "plan": plan,
+        "can_change": _can_change(user),
+        "is_team_spo": _is_team_spo(user, person),
+    }
+    return render(request, "supervision/risk/risk.html", context)
+
+
+# --- Writing an assessment -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, crn: str) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    current = services.in_progress(person)
+    if current is not None:
+        messages.success(request, "An assessment is already in progress: continue it here")
+        return redirect("supervision:assessment", crn=person.crn, assessment_id=current.pk)
+    form = forms.StartAssessmentForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.start_assessment(person, type=form.cleaned_data["type"], by=user)
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
+    return render(request, "supervision/risk/start.html", {"form": form, "person": person})
+
+
+@login_required
+@require_safe
+def assessment_page(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
+    """A draft as a task list for those who may change it; otherwise the assessment as recorded."""
+    user = _user(request)
+    person = get_person_for_user(user, crn, path=request.path)
+    assessment = _assessment(person, assessment_id)
+    editing = assessment.status == AssessmentStatus.DRAFT and _can_change(user)
+    context = {
+        "person": person,
+        **_presented(assessment),
+        "editing": editing,
+        "sections": rules.sections(assessment),
+        "can_countersign": assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE
+        and _is_team_spo(user, person),
+    }
+    return render(request, "supervision/risk/assessment.html", context)
+
+
+def _initial(assessment: Assessment, section: str) -> dict[str, Any]:
+    if section == "needs":
+        return dict(assessment.needs or {})
+    return {name: getattr(assessment, name) for name in SECTION_FIELDS[section]}
+
+
+def _fields(form: GovUKForm, section: str) -> dict[str, Any]:
+    if isinstance(form, forms.NeedsForm):
+        return {"needs": form.needs()}
+    return {name: form.cleaned_data[name] for name in SECTION_FIELDS[section]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, crn: str, assessment_id: uuid.UUID, section: str) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    assessment = _assessment(person, assessment_id)
+    form_class = SECTION_FORMS.get(section)
+    if form_class is None:
+        raise Http404("No such section")
+    if request.method == "GET" and assessment.status != AssessmentStatus.DRAFT:
+        return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
+    form = form_class(_data(request), initial=_initial(assessment, section))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_assessment(assessment, by=user, **_fields(form, section))
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
+    title = next(s.title for s in rules.sections(assessment) if s.key == section)
+    context: dict[str, Any] = {"form": form, "person": person, "assessment": assessment, "title": title}
+    if section == "safeguarding":
+        context["information"] = InformationRequest.objects.filter(person=person, received_on__isnull=False).order_by(
+            "-received_on"
+        )
+    return render(request, "supervision/risk/section.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    assessment = _assessment(person, assessment_id)
+    if assessment.status != AssessmentStatus.DRAFT:
+        return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
+    base = reverse("supervision:assessment", args=[person.crn, assessment.pk])
+    missing = rules.missing(assessment)
+    form = forms.SubmitAssessmentForm(
+        _data(request), links={problem: f"{base}{key}/" for key, problem in missing}
+    )
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST":
+        for _key, problem in missing:
+            form.add_error(None, problem)
+    if valid and not missing:
+        try:
+            done = services.submit_assessment(assessment, by=user, completed_on=form.cleaned_data["completed_on"])
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            if done.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE:
+                messages.success(request, "Assessment submitted: it counts once an SPO countersigns it")
+            else:
+                messages.success(request, "Assessment completed")
+            return redirect("supervision:risk", crn=person.crn)
+    context = {"form": form, "person": person, **_presented(assessment), "missing": missing}
+    return render(request, "supervision/risk/check.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def countersign(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    person = get_person_for_user(user, crn, write=True, path=request.path)
+    if not _is_team_spo(user, person):
+        raise PermissionDenied("Only an SPO of the case's team can countersign")
+    assessment = _assessment(person, assessment_id)
+    if request.method == "GET" and assessment.status != AssessmentStatus.AWAITING_COUNTERSIGNATURE:
+        return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
+    form = forms.CountersignForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == forms.CountersignForm.COUNTERSIGN:
+                services.countersign_assessment(assessment, by=user, notes=data["notes"])
+                messages.success(request, "Assessment countersigned")
+            else:
+                services.return_assessment(assessment, by=user, reason=data["reason"])
+                messages.success(request, "Assessment returned to the author")
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            return redirect("supervision:risk", crn=person.crn)
+    context = {"form": form, "person": person, **_presented(assessment), "previous": _previous(assessment)}
+    return render(request, "supervision/risk/countersign.html", context)
+
+
+@login_required
+@require_safe
+def changes(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    person = get_person_for_user(user, crn, path=request.path)
+    assessment = _assessment(person, assessment_id)
+    previous = _previous(assessment)
+    context = {
+        "person": person,
+        "assessment": assessment,
+        "previous": previous,
+        "changes": rules.diff(previous, assessment),
+    }
+    return render(request, "supervision/risk/changes.html", context)
+
+
+# --- Sentence plan ---------------------------------------------------------------------------
+
+
+def _plan(person: Person, plan_id: uuid.UUID) -> SentencePlan:
+    return get_object_or_404(SentencePlan, pk=plan_id, person=person)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_plan(request: HttpRequest, crn: str) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    previous = plan_services.current_plan(person)
+    if request.method == "POST":
+        latest = Assessment.objects.counting().filter(person=person).order_by("-completed_on", "-started_at").first()
+        plan = plan_services.create_plan(person, by=user, assessment=latest)
+        messages.success(request, "Sentence plan started")
+        return redirect("supervision:add_objective", crn=person.crn, plan_id=plan.pk)
+    return render(request, "supervision/risk/plan_new.html", {"person": person, "previous": previous})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_objective(request: HttpRequest, crn: str, plan_id: uuid.UUID) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    plan = _plan(person, plan_id)
+    form = forms.ObjectiveForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.add_objective(plan, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            messages.success(request, "Objective added")
+            return redirect("supervision:risk", crn=person.crn)
+    return render(request, "supervision/risk/objective_form.html", {"form": form, "person": person, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_objective(request: HttpRequest, crn: str, plan_id: uuid.UUID, objective_id: uuid.UUID) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    plan = _plan(person, plan_id)
+    objective = get_object_or_404(PlanObjective, pk=objective_id, plan=plan)
+    initial = {name: getattr(objective, name) for name in plan_services.OBJECTIVE_FIELDS}
+    form = forms.ObjectiveForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.update_objective(objective, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            messages.success(request, "Objective updated")
+            return redirect("supervision:risk", crn=person.crn)
+    context = {"form": form, "person": person, "plan": plan, "objective": objective}
+    return render(request, "supervision/risk/objective_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement(request: HttpRequest, crn: str, plan_id: uuid.UUID) -> HttpResponse:
+    user, person = _for_change(request, crn)
+    plan = _plan(person, plan_id)
+    form = forms.AgreementForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.record_agreement(plan, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            messages.success(request, "Agreement with the person recorded")
+            return redirect("supervision:risk", crn=person.crn)
+    return render(request, "supervision/risk/agreement_form.html", {"form": form, "person": person, "plan": plan})
+
+
+ASSESSMENT = "people/<str:crn>/risk/assessments/<uuid:assessment_id>/"
+PLAN = "people/<str:crn>/risk/plans/<uuid:plan_id>/"
+urlpatterns = [
+    path("people/<str:crn>/risk/", risk, name="risk"),
+    path("people/<str:crn>/risk/assessments/new/", start, name="start_assessment"),
+    path(ASSESSMENT, assessment_page, name="assessment"),
+    path(f"{ASSESSMENT}check/", check, name="check_assessment"),
+    path(f"{ASSESSMENT}countersign/", countersign, name="countersign_assessment"),
+    path(f"{ASSESSMENT}changes/", changes, name="assessment_changes"),
+    path(f"{ASSESSMENT}<slug:section>/", section, name="assessment_section"),
+    path("people/<str:crn>/risk/plans/new/", new_plan, name="new_plan"),
+    path(f"{PLAN}objectives/new/", add_objective, name="add_objective"),
+    path(f"{PLAN}objectives/<uuid:objective_id>/", change_objective, name="change_objective"),
+    path(f"{PLAN}agreement/", agreement, name="plan_agreement"),
+]

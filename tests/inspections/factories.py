@@ -1,0 +1,56 @@
+"""Deterministic factories for the inspections app. Check definitions come from the migration
+(one per kind), so factories look them up by kind."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from cases.models import Person
+from inspections.models import CheckDefinition, Flag
+from tests.cases.factories import PersonFactory, SentenceFactory
+from tests.supervision.factories import ContactFactory, at
+
+
+def reseed() -> None:
+    """Put the migrations' reference data back (registration types, contact types and outcomes, policy
+    version 1, check definitions): an earlier transactional test may have flushed it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
+    importlib.import_module("supervision.migrations_seed").seed(apps, None)
+    importlib.import_module("inspections.migrations_seed").seed(apps, None)
+
+
+def definition(kind: str) -> CheckDefinition:
+    return CheckDefinition.objects.get(kind=kind)
+
+
+def supervised(days_in: int = 90, *, initial: bool = True, **person: object) -> Person:
+    """A case under active supervision: a community order that started `days_in` days ago, with its
+    initial appointment (face to face, in the office) on the first day unless `initial=False`."""
+    case = PersonFactory(**person)
+    start = timezone.localdate() - timedelta(days=days_in)
+    SentenceFactory(person=case, start_date=start, expected_end_date=start + timedelta(days=365))
+    if initial:
+        ContactFactory(person=case, type_code="COAI", starts_at=at(days_in))
+    return case
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """An open flag; standard, key question and severity copied from the kind's definition."""
+
+    class Meta:
+        model = Flag
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "FACE_TO_FACE_OVERDUE"
+    severity = factory.LazyAttribute(lambda o: definition(o.kind).severity)
+    standard = factory.LazyAttribute(lambda o: definition(o.kind).standard)
+    key_question = factory.LazyAttribute(lambda o: definition(o.kind).key_question)
+    due_by: date | None = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    evidence = factory.LazyFunction(dict)
