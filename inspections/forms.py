@@ -33,6 +33,16 @@ class AcknowledgeForm(GovUKForm):
     )
 
 
+class RequestAcknowledgementForm(AcknowledgeForm):
+    """A practitioner's request: the same two answers, asked of the person requesting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why should the flag be acknowledged?"
+        self.fields["reason"].error_messages["required"] = "Enter why the flag should be acknowledged"
+        self.fields["expires"].label = "Acknowledged until"
+
+
 class FlagFilterForm(GovUKForm):
     """Filters for the flags list. Unknown or malformed values are reported, never a server error."""
 

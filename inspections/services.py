@@ -179,8 +179,9 @@ def reconcile_chunk(ids: Sequence[uuid.UUID], plan: Plan, *, dry_run: bool = Fal
         result.by_kind.update(f.kind for f in findings)
         if keep:
             result.findings = findings
-        resolutions = _resolutions(ctx, ids, findings, plan)
-        result.opened, result.updated = _upsert(findings, plan)
+        open_flags = _open_flags(ids)
+        resolutions = _resolutions(ctx, open_flags, findings, plan)
+        result.opened, result.updated = _upsert(_changed(findings, open_flags, plan), plan)
         result.unchanged = len(findings) - result.opened - result.updated
         result.resolved = _resolve(resolutions)
         result.standings = save_standings(ctx.evaluations.values())
@@ -204,15 +205,54 @@ def _queue_tiers(ctx: ChunkContext) -> None:
             transaction.on_commit(partial(recalculate_tier.delay, str(person_id)), robust=True)
 
 
+@dataclass(frozen=True)
+class OpenFlag:
+    """What the sweep needs of an open flag: its identity, and its content to skip unchanged findings."""
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    kind: str
+    due_by: date | None
+    evidence: Any
+    policy_id: int | None
+
+
+def _open_flags(ids: Sequence[uuid.UUID]) -> dict[tuple[uuid.UUID, str], OpenFlag]:
+    """The chunk's open flags (at most one per case and kind: `flag_one_open_per_case_kind`)."""
+    rows = Flag.objects.open().filter(person_id__in=ids)
+    fields = ("id", "person_id", "kind", "due_by", "evidence", "policy_id")
+    return {(row[1], row[2]): OpenFlag(*row) for row in rows.values_list(*fields)}
+
+
+def _changed(
+    findings: Sequence[CheckFinding], open_flags: dict[tuple[uuid.UUID, str], OpenFlag], plan: Plan
+) -> list[CheckFinding]:
+    """The findings the upsert must send: new ones, and those whose due date, evidence or policy
+    differ from the open flag's. Evidence is compared as the JSON the flag stores (as jsonb equality
+    does), so an unchanged night sends nothing."""
+    changed = []
+    for finding in findings:
+        flag = open_flags.get((finding.person_id, finding.kind))
+        if (
+            flag is None
+            or flag.due_by != finding.due_by
+            or flag.policy_id != plan.policy.pk
+            or flag.evidence != json.loads(json.dumps(finding.evidence))
+        ):
+            changed.append(finding)
+    return changed
+
+
 def _resolutions(
-    ctx: ChunkContext, ids: Sequence[uuid.UUID], findings: Iterable[CheckFinding], plan: Plan
+    ctx: ChunkContext, open_flags: dict[tuple[uuid.UUID, str], OpenFlag], findings: Iterable[CheckFinding], plan: Plan
 ) -> dict[uuid.UUID, str]:
     """The open flags of the chunk that no finding supports any more, and why each resolves.
     Kinds that are not implemented yet are left alone."""
     found = {(f.person_id, f.kind) for f in findings}
     supervised = set(ctx.supervised)
     reasons: dict[uuid.UUID, str] = {}
-    for flag_id, person_id, kind in Flag.objects.open().filter(person_id__in=ids).values_list("id", "person", "kind"):
+    for flag in open_flags.values():
+        flag_id, person_id, kind = flag.id, flag.person_id, flag.kind
         check = REGISTRY.get(kind)
         if (person_id, kind) in found or check is None:
             continue
@@ -321,7 +361,11 @@ def approve_flag_acknowledgement(request: ApprovalRequest, spo: User) -> None:
     deciding SPO acknowledges the flag the request is about (`subject_id`), with the decision's
     reason, until `details["expires"]` (an ISO date) or 30 days from today. Runs inside
     decide_approval's transaction: a refusal (ValidationError) records no decision."""
-    flag = Flag.objects.filter(pk=request.subject_id, person_id=request.person_id).first()
+    flag = (
+        Flag.objects.filter(pk=request.subject_id, person_id=request.person_id).first()
+        if request.subject_id is not None
+        else None
+    )
     if flag is None:
         raise ValidationError("The flag this request is about does not exist on this case")
     raw = request.details.get("expires")

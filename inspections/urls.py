@@ -13,4 +13,9 @@ urlpatterns = [
     path("people/<str:crn>/flags/", views.person_flags, name="person_flags"),
     path("people/<str:crn>/flags/<uuid:flag_id>/", views.flag_detail, name="flag"),
     path("people/<str:crn>/flags/<uuid:flag_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path(
+        "people/<str:crn>/flags/<uuid:flag_id>/ask-to-acknowledge/",
+        views.request_acknowledgement,
+        name="request_acknowledgement",
+    ),
 ]

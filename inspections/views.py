@@ -20,9 +20,11 @@ from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
 from inspections import queries
-from inspections.forms import AcknowledgeForm, FlagFilterForm, TeamFlagFilterForm
+from inspections.forms import AcknowledgeForm, FlagFilterForm, RequestAcknowledgementForm, TeamFlagFilterForm
 from inspections.models import Flag
 from inspections.services import acknowledge_flag
+from supervision.models import ApprovalKind
+from supervision.services.approvals import request_approval
 
 PAGE_SIZE = 25
 # The service names the model's fields in its errors; the form calls them by shorter names.
@@ -86,6 +88,7 @@ def flag_detail(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpRespo
         "evidence": queries.readable_evidence(flag.evidence),
         "history": queries.flag_history(flag),
         "can_acknowledge": flag.is_open and can_acknowledge(user, person),
+        "can_request": user.role == Role.PRACTITIONER,
     }
     return render(request, "inspections/flag_detail.html", context)
 
@@ -110,6 +113,35 @@ def acknowledge(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpRespo
             messages.success(request, f"{flag.get_kind_display()} acknowledged")
             return redirect("inspections:flag", crn=person.crn, flag_id=flag.pk)
     return render(request, "inspections/acknowledge.html", {"person": person, "flag": flag, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_acknowledgement(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpResponse:
+    """A practitioner asks the case's SPO to acknowledge a flag; the SPO decides in the approvals queue."""
+    user = _user(request)
+    person = get_person_for_user(user, crn, write=True, path=request.path)
+    flag = _flag(person, flag_id)
+    if not flag.is_open:
+        raise Http404("This flag is resolved")
+    form = RequestAcknowledgementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_approval(
+                person,
+                kind=ApprovalKind.FLAG_ACKNOWLEDGEMENT,
+                reason=form.cleaned_data["reason"],
+                by=user,
+                subject_id=flag.pk,
+                details={"expires": form.cleaned_data["expires"].isoformat(), "kind": flag.kind},
+            )
+        except ValidationError as error:
+            raise_service_errors(form, error, {"__all__": "reason"})
+        else:
+            messages.success(request, "Your SPO has been asked to acknowledge the flag")
+            return redirect("inspections:flag", crn=person.crn, flag_id=flag.pk)
+    context = {"person": person, "flag": flag, "form": form}
+    return render(request, "inspections/request_acknowledgement.html", context)
 
 
 # --- The flags list ------------------------------------------------------------------------------

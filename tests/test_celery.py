@@ -68,6 +68,7 @@ def filesystem_for_tests(folder) -> dict[str, object]:
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "store_processed": False,
+            "control_folder": str(folder / "control"),
         },
     }
 

@@ -64,8 +64,7 @@ def _assessment_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
             )
             rows = {row["pk"]: row for row in query}
         ctx.cache["assessments"] = rows
-    rows = ctx.cache["assessments"]
-    return rows  # type: ignore[no-any-return]
+    return ctx.cache["assessments"]
 
 
 def _in_progress(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -207,10 +206,9 @@ def _oversight_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
                 )
                 .values("pk", "last_at", "last_type", "overdue")
             )
-            rows = {row["pk"]: row for row in query}
+            rows = {row["pk"]: dict(row) for row in query}
         ctx.cache["oversight"] = rows
-    rows = ctx.cache["oversight"]
-    return rows  # type: ignore[no-any-return]
+    return ctx.cache["oversight"]
 
 
 def _overseen_because(ctx: ChunkContext, person_id: uuid.UUID) -> str:

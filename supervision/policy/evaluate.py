@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,7 +10,8 @@ from datetime import date
 from typing import Any
 
 import pghistory
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Person
@@ -99,12 +101,46 @@ def _standing(evaluation: Evaluation) -> CaseStanding:
 _UPDATED = ["policy", "evaluated_at", "phase", "next_face_to_face_due", "shortfalls", "details"]
 
 
+# One statement for a chunk's standings. A standing is rewritten only when its result changed (the
+# evaluation date in `details.on` and `evaluated_at` aside): an unchanged night writes no row and
+# adds no audit event, so `evaluated_at` and `details.on` say when the result last changed.
+_SAVE = """
+INSERT INTO supervision_casestanding AS cs
+       (person_id, policy_id, evaluated_at, phase, next_face_to_face_due, shortfalls, details)
+SELECT r.person_id, r.policy_id, %(now)s, r.phase, r.next_face_to_face_due, r.shortfalls, r.details
+  FROM jsonb_to_recordset(%(rows)s::jsonb)
+       AS r(person_id uuid, policy_id bigint, phase text, next_face_to_face_due date, shortfalls text[], details jsonb)
+ON CONFLICT (person_id) DO UPDATE
+   SET policy_id = EXCLUDED.policy_id, evaluated_at = EXCLUDED.evaluated_at, phase = EXCLUDED.phase,
+       next_face_to_face_due = EXCLUDED.next_face_to_face_due, shortfalls = EXCLUDED.shortfalls,
+       details = EXCLUDED.details
+ WHERE (cs.policy_id, cs.phase, cs.next_face_to_face_due, cs.shortfalls, cs.details - 'on')
+       IS DISTINCT FROM (EXCLUDED.policy_id, EXCLUDED.phase, EXCLUDED.next_face_to_face_due, EXCLUDED.shortfalls,
+                         EXCLUDED.details - 'on')
+"""
+
+
+def _row(evaluation: Evaluation) -> dict[str, Any]:
+    due = evaluation.next_face_to_face_due
+    return {
+        "person_id": str(evaluation.facts.person_id),
+        "policy_id": evaluation.policy.pk,
+        "phase": evaluation.phase,
+        "next_face_to_face_due": due.isoformat() if due else None,
+        "shortfalls": list(evaluation.shortfalls),
+        "details": evaluation.details(),
+    }
+
+
 def save_standings(evaluations: Iterable[Evaluation]) -> int:
-    """Store many evaluations in one statement (insert or update). The nightly checks sweep calls it
-    with the evaluations it has just judged its flags on, so one pass serves both."""
-    standings = [_standing(evaluation) for evaluation in evaluations]
-    CaseStanding.objects.bulk_create(standings, update_conflicts=True, unique_fields=["person"], update_fields=_UPDATED)
-    return len(standings)
+    """Store many evaluations in one statement (insert, or update the ones whose result changed).
+    The nightly checks sweep calls it with the evaluations it has just judged its flags on, so one
+    pass serves both. Returns how many evaluations were stored or found unchanged."""
+    rows = [_row(evaluation) for evaluation in evaluations]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute(_SAVE, {"now": timezone.now(), "rows": json.dumps(rows, cls=DjangoJSONEncoder)})
+    return len(rows)
 
 
 @transaction.atomic

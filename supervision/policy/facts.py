@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import OrderType, Person, Registration, RoshLevel, Sentence
@@ -102,55 +104,45 @@ def _local_date(moment: datetime | None) -> date | None:
     return timezone.localtime(moment).date() if moment is not None else None
 
 
-def _first(contacts: QuerySet[Contact], descending: bool = False) -> Subquery:
-    order = "-starts_at" if descending else "starts_at"
-    return Subquery(contacts.order_by(order).values("starts_at")[:1])
-
-
-def _made_contacts(on: date) -> QuerySet[Contact]:
-    """Made contacts of the outer sentence's person, from its start to `on` (never in the future)."""
-    upper = min(timezone.now(), timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time())))
-    return (
-        Contact.objects.current()
-        .made()
-        .filter(person=OuterRef("person_id"), starts_at__date__gte=OuterRef("start_date"), starts_at__lt=upper)
-    )
+# Made contacts (supervision.models.ContactQuerySet.made) of each sentence's person from the local
+# midnight starting the sentence up to `upper`, summarised in ONE pass per person: a range scan of the
+# `contact_current_person` index (person_id, starts_at) with FILTER aggregates, instead of a correlated
+# subquery per date. `s` is the chunk's current sentences (the Django query below, as a subquery).
+_CONTACT_DATES = """
+SELECT s.id, s.person_id, s.order_type, s.start_date, s.expected_end_date, m.*
+  FROM ({sentences}) s
+  LEFT JOIN LATERAL (
+      SELECT min(c.starts_at) AS first_made,
+             min(c.starts_at) FILTER (WHERE ct.is_face_to_face) AS first_f2f,
+             min(c.starts_at) FILTER (WHERE ct.is_face_to_face OR ct.is_initial) AS first_initial_or_f2f,
+             min(c.starts_at) FILTER (WHERE ct.is_home_visit) AS first_home_visit,
+             max(c.starts_at) AS last_made,
+             max(c.starts_at) FILTER (WHERE ct.is_face_to_face) AS last_f2f
+        FROM supervision_contact c
+        JOIN supervision_contacttype ct ON ct.id = c.contact_type_id
+        LEFT JOIN supervision_outcometype o ON o.id = c.outcome_id
+       WHERE c.person_id = s.person_id AND c.superseded_at IS NULL
+         AND c.starts_at >= (s.start_date::timestamp AT TIME ZONE %s) AND c.starts_at < %s
+         AND (o.is_attended OR (NOT ct.is_attendance AND c.outcome_id IS NULL))
+  ) m ON true
+"""
 
 
 def _sentences(people: QuerySet[Person], on: date) -> list[dict[str, Any]]:
     """The current sentence of each person (the latest-starting active one) with contact dates."""
-    made = _made_contacts(on)
-    f2f = made.filter(contact_type__is_face_to_face=True)
-    rows = (
+    upper = min(timezone.now(), timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time())))
+    current = (
         Sentence.objects.active(on)
         .filter(person__in=people)
         .order_by("person_id", "-start_date", "-created_at")
         .distinct("person_id")
-        .annotate(
-            first_made=_first(made),
-            first_f2f=_first(f2f),
-            first_initial_or_f2f=_first(
-                made.filter(Q(contact_type__is_face_to_face=True) | Q(contact_type__is_initial=True))
-            ),
-            first_home_visit=_first(made.filter(contact_type__is_home_visit=True)),
-            last_made=_first(made, descending=True),
-            last_f2f=_first(f2f, descending=True),
-        )
-        .values(
-            "id",
-            "person_id",
-            "order_type",
-            "start_date",
-            "expected_end_date",
-            "first_made",
-            "first_f2f",
-            "first_initial_or_f2f",
-            "first_home_visit",
-            "last_made",
-            "last_f2f",
-        )
+        .values("id", "person_id", "order_type", "start_date", "expected_end_date")
     )
-    return [dict(row) for row in rows]
+    sql, params = current.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTACT_DATES.format(sentences=sql), [*params, settings.TIME_ZONE, upper])
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _registrations(people: QuerySet[Person], on: date) -> dict[uuid.UUID, list[dict[str, Any]]]:

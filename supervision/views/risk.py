@@ -231,9 +231,7 @@ def check(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpRespo
         return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
     base = reverse("supervision:assessment", args=[person.crn, assessment.pk])
     missing = rules.missing(assessment)
-    form = forms.SubmitAssessmentForm(
-        _data(request), links={problem: f"{base}{key}/" for key, problem in missing}
-    )
+    form = forms.SubmitAssessmentForm(_data(request), links={problem: f"{base}{key}/" for key, problem in missing})
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST":
         for _key, problem in missing:

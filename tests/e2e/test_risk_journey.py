@@ -125,6 +125,22 @@ def test_a_pso_assesses_with_safeguarding_information_and_her_spo_countersigns_a
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_role("main")).to_contain_text("Awaiting countersignature")
     assert_accessible(page)
+
+    # The sentence plan, agreed with Kim.
+    page.goto("/people/X100003/risk/")
+    page.get_by_role("link", name="Start a plan").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the plan").click()  # goes straight on to the first objective
+    assert_accessible(page)
+    page.get_by_label("Objective", exact=True).fill("Complete Building Better Relationships")
+    page.get_by_label("Steps").fill("Attend the 24 sessions; discuss each one at supervision.")
+    page.get_by_label("Who will do it").fill("Kim, with the programme team")
+    page.get_by_role("button", name="Save objective").click()
+    page.get_by_role("link", name="Record agreement").click()
+    fill_date(page, "Date the plan was agreed with the person", today)
+    page.get_by_role("button", name="Record agreement").click()
+    expect(page.get_by_role("main")).to_contain_text("Complete Building Better Relationships")
+    assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
 
     # The SPO countersigns from the approvals queue and records oversight.
@@ -156,7 +172,7 @@ def test_a_pso_assesses_with_safeguarding_information_and_her_spo_countersigns_a
     # Every step is on the timeline.
     page.goto("/people/X100003/timeline/")
     main = page.get_by_role("main")
-    for text in ("ountersign", "versight", "nformation"):
+    for text in ("ountersign", "versight", "nformation", "plan"):
         expect(main).to_contain_text(text)
     assert_accessible(page)
     browser_errors.check()

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cases.models import Person
 from inspections.models import CheckDefinition, Flag
-from tests.cases.factories import PersonFactory, SentenceFactory
+from tests.cases.factories import PersonFactory, SentenceFactory, UserFactory
+from tests.supervision.assessment_factories import complete
 from tests.supervision.factories import ContactFactory, at
 
 
@@ -30,14 +31,18 @@ def definition(kind: str) -> CheckDefinition:
     return CheckDefinition.objects.get(kind=kind)
 
 
-def supervised(days_in: int = 90, *, initial: bool = True, **person: object) -> Person:
+def supervised(days_in: int = 90, *, initial: bool = True, assessed: bool = True, **person: object) -> Person:
     """A case under active supervision: a community order that started `days_in` days ago, with its
-    initial appointment (face to face, in the office) on the first day unless `initial=False`."""
+    initial appointment (face to face, in the office) on the first day unless `initial=False`, and
+    its initial assessment completed that day unless `assessed=False` (so a case raises only the
+    flags a test gives it reasons for; its review falls due 26 weeks after the start)."""
     case = PersonFactory(**person)
     start = timezone.localdate() - timedelta(days=days_in)
     SentenceFactory(person=case, start_date=start, expected_end_date=start + timedelta(days=365))
     if initial:
         ContactFactory(person=case, type_code="COAI", starts_at=at(days_in))
+    if assessed:
+        complete(case, case.practitioner or UserFactory(), start, type="INITIAL")
     return case
 
 

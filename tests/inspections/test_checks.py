@@ -407,22 +407,15 @@ def test_a_definition_edit_applies_to_flags_opened_after_it() -> None:
 def test_the_registry_names_every_kind_and_unavailable_ones_never_touch_flags() -> None:
     assert set(REGISTRY) == set(FlagKind.values)
     unavailable = {kind for kind, c in REGISTRY.items() if not c.available}
-    assert unavailable == {
-        "ASSESSMENT_OVERDUE",
-        "REVIEW_OVERDUE",
-        "OVERSIGHT_DUE",
-        "SAFEGUARDING_INFO_OUTSTANDING",
-        "EM_LOCATION_DATA_OVERDUE",
-        "HDC_CHECKS_INCOMPLETE",
-    }
+    assert unavailable == {"EM_LOCATION_DATA_OVERDUE", "HDC_CHECKS_INCOMPLETE"}
     assert all(REGISTRY[kind].unavailable.startswith("Not available until") for kind in unavailable)
     case = supervised(days_in=90)
     ContactFactory(person=case, type_code="COAP", starts_at=at(3))
-    manual = FlagFactory(person=case, kind=FlagKind.OVERSIGHT_DUE)
+    manual = FlagFactory(person=case, kind=FlagKind.HDC_CHECKS_INCOMPLETE)
     check(case)
     manual.refresh_from_db()
     assert manual.is_open
-    assert set(open_flags(case)) == {FlagKind.OVERSIGHT_DUE}
+    assert set(open_flags(case)) == {FlagKind.HDC_CHECKS_INCOMPLETE}
 
 
 def test_the_same_evaluation_stores_the_case_standing() -> None:

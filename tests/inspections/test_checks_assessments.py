@@ -28,6 +28,7 @@ from supervision.services.safeguarding import record_information_received, reque
 from tests.cases.factories import AddressFactory, RegistrationFactory, UserFactory, registration_type
 from tests.inspections.factories import supervised
 from tests.supervision.assessment_factories import FULL, complete, draft
+from tests.supervision.factories import at
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,8 @@ def open_flags(person: Person) -> dict[str, Flag]:
 
 
 def case_of(pat: Any, days_in: int = 90, **person: Any) -> Person:
-    return supervised(days_in=days_in, practitioner=pat, team=pat.team, **person)
+    """A supervised case of Pat's with no assessment: each test records the ones it needs."""
+    return supervised(days_in=days_in, practitioner=pat, team=pat.team, assessed=False, **person)
 
 
 @pytest.fixture
@@ -165,7 +167,7 @@ def test_a_countersignature_resolves_the_flag_at_once(
 @pytest.mark.parametrize(("weeks_ago_days", "flagged"), [(182, False), (183, True)])
 def test_review_overdue_opens_the_day_after_the_interval(pat: Any, weeks_ago_days: int, flagged: bool) -> None:
     # The seeded base rule: review every 26 weeks (182 days) after the last complete assessment.
-    case = case_of(pat, days_in=400)
+    case = case_of(pat, days_in=300)
     complete(case, pat, days_ago(weeks_ago_days))
     check(case)
     assert (FlagKind.REVIEW_OVERDUE in open_flags(case)) is flagged
@@ -173,7 +175,7 @@ def test_review_overdue_opens_the_day_after_the_interval(pat: Any, weeks_ago_day
 
 
 def test_a_review_flag_agrees_with_next_review_and_records_the_trigger(pat: Any) -> None:
-    case = case_of(pat, days_in=400)
+    case = case_of(pat, days_in=300)
     complete(case, pat, days_ago(60))
     AddressFactory(person=case, status="MAIN", start_date=days_ago(30))
     RegistrationFactory(person=case, registered_on=days_ago(20))
@@ -190,7 +192,7 @@ def test_a_review_flag_agrees_with_next_review_and_records_the_trigger(pat: Any)
 
 
 def test_a_manual_trigger_brings_the_review_forward(pat: Any) -> None:
-    case = case_of(pat, days_in=400)
+    case = case_of(pat, days_in=300)
     complete(case, pat, days_ago(60))
     ReviewTrigger.objects.create(
         person=case, reason="ROSH_CHANGE", details="Arrested", raised_on=days_ago(12), review_due=days_ago(2)
@@ -203,7 +205,7 @@ def test_a_manual_trigger_brings_the_review_forward(pat: Any) -> None:
 def test_a_review_flag_resolves_when_the_review_is_completed(
     pat: Any, worker: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    case = case_of(pat, days_in=400)
+    case = case_of(pat, days_in=300)
     complete(case, pat, days_ago(200))
     check(case)
     assert check(case).opened == 0
@@ -227,7 +229,7 @@ def test_oversight_due_opens_the_day_after_the_threshold(pat: Any, sam: Any, las
     ManagementOversight.objects.create(
         person=case, type="CASE_REVIEW", rationale="Reviewed", recorded_by=sam, recorded_at=timezone.now()
     )
-    ManagementOversight.objects.filter(person=case).update(recorded_at=timezone.now() - timedelta(days=last))
+    ManagementOversight.objects.filter(person=case).update(recorded_at=at(last, hour=12))
     check(case)
     assert (FlagKind.OVERSIGHT_DUE in open_flags(case)) is flagged
 
