@@ -32,6 +32,7 @@ def main() -> int:
     manage("migrate", "--no-input")
     manage("seed_demo", "--if-empty")
     manage("seed_demo_supervision", "--if-empty")
+    manage("run_checks")  # flags for the demo straight away, not after the first nightly sweep
     celery = [sys.executable, "-m", "celery", "-A", "probation"]
     commands = {
         "web": [sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],

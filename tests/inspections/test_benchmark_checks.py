@@ -34,7 +34,7 @@ def test_the_benchmark_runs_end_to_end_and_the_floor_agrees_with_the_sweep():
     out = StringIO()
     call_command(
         "benchmark_checks",
-        "--workers=2",
+        "--workers=0",
         "--sample=10",
         "--repeat=3",
         "--small-pdus=3",
@@ -53,7 +53,7 @@ def test_the_benchmark_runs_end_to_end_and_the_floor_agrees_with_the_sweep():
     assert (second["opened"], second["updated"], second["resolved"]) == (0, 0, 0)
     assert second["unchanged"] == first["opened"]
     assert small["pdus"] == 3
-    # Two worker processes, each reporting its peak memory.
+    # In-process here (--workers 0); each process reports its peak memory.
     assert 1 <= len(first["peak_rss_mb"]) <= 2 and all(mb > 0 for mb in first["peak_rss_mb"])
 
     # The floor computes the same flags, case by case, as the sweep opened.
@@ -80,7 +80,7 @@ def test_the_benchmark_prints_its_tables():
     out = StringIO()
     call_command(
         "benchmark_checks",
-        "--workers=1",
+        "--workers=0",
         "--sample=5",
         "--repeat=2",
         "--floor-repeat=1",

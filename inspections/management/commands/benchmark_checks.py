@@ -268,12 +268,21 @@ def sweep(label: str, pdus: list[int], on: date, workers: int) -> SweepRun:
     run = SweepRun(label=label, pdus=len(pdus), seconds=0.0)
     peaks: dict[int, float] = {}
     started = time.perf_counter()
-    with context.Pool(processes=workers) as pool:
-        for row in pool.imap_unordered(_sweep_one, [(pdu, on) for pdu in pdus]):
+    jobs = [(pdu, on) for pdu in pdus]
+    # --workers 0 sweeps in this process: for the test suite, whose other tests may leave database
+    # connections in other threads that forked children would share.
+    pool = context.Pool(processes=workers) if workers > 0 else None
+    rows = pool.imap_unordered(_sweep_one, jobs) if pool else map(_sweep_one, jobs)
+    try:
+        for row in rows:
             for name in ("cases", "opened", "updated", "resolved", "unchanged"):
                 setattr(run, name, getattr(run, name) + row[name])
             run.slowest_pdu_seconds = max(run.slowest_pdu_seconds, row["seconds"])
             peaks[row["pid"]] = max(peaks.get(row["pid"], 0.0), row["rss"])
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
     run.seconds = time.perf_counter() - started
     run.peak_rss_mb = sorted((round(mb, 1) for mb in peaks.values()), reverse=True)
     return run
@@ -425,7 +434,12 @@ class Command(BaseCommand):
     help = "Time the checks sweep against a one-query SQL floor and a naive per-case evaluation."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--workers", type=int, default=2, help="Sweep processes (default 2: 2 workers, 2 cores)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="Sweep processes (default 2: 2 workers, 2 cores; 0 sweeps in this process)",
+        )
         parser.add_argument("--sample", type=int, default=500, help="Cases for the naive evaluation (default 500)")
         parser.add_argument("--repeat", type=int, default=20, help="Cases for check_case timings (default 20)")
         parser.add_argument("--floor-repeat", type=int, default=3, help="Runs of the floor query (default 3)")
@@ -444,8 +458,8 @@ class Command(BaseCommand):
 
     def _run(self, options: dict[str, Any]) -> None:
         workers = options["workers"]
-        if workers < 1:
-            raise CommandError("--workers must be at least 1")
+        if workers < 0:
+            raise CommandError("--workers must be 0 (sweep in this process) or more")
         on = timezone.localdate()
         now = timezone.now()
         policy = policy_in_force(on)
