@@ -625,7 +625,7 @@ class Command(BaseCommand):
                 f"({naive['per_case_ms']} ms a case); "
                 f"extrapolated to {facts['cases_under_supervision']:,} cases: {naive['extrapolated_seconds']:,.0f} s "
                 f"in one process ({naive['extrapolated_seconds'] / full.seconds:.0f}x the sweep; "
-                f"{naive['extrapolated_seconds'] / report.workers / full.seconds:.0f}x if spread over "
+                f"{naive['extrapolated_seconds'] / max(report.workers, 1) / full.seconds:.0f}x if spread over "
                 f"{report.workers} processes)"
             )
             w(f"  findings in the sample: {naive['findings_in_sample']}")
