@@ -22,7 +22,7 @@ from cases.models import (
     User,
 )
 from cases.queries import caseload_badges
-from probation.govuk import GovUKDateField, GovUKForm
+from probation.govuk import GovUKDateField, GovUKForm, checkbox_filter
 
 SORT_CHOICES = [
     ("name", "Name"),
@@ -60,27 +60,9 @@ class CaseloadFilterForm(GovUKForm):
         """Templates other apps add to each row's Flags cell (the caseload's display extensions)."""
         return caseload_badges()
 
-    tier = forms.MultipleChoiceField(
-        required=False,
-        choices=[(f"{p}", f"Tier {p}") for p in "ABCD"],
-        widget=forms.CheckboxSelectMultiple,
-        label="Tier",
-        error_messages={"invalid_choice": "Select tiers from the list"},
-    )
-    rosh = forms.MultipleChoiceField(
-        required=False,
-        choices=RoshLevel.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="RoSH",
-        error_messages={"invalid_choice": "Select RoSH levels from the list"},
-    )
-    order_type = forms.MultipleChoiceField(
-        required=False,
-        choices=OrderType.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="Sentence type",
-        error_messages={"invalid_choice": "Select sentence types from the list"},
-    )
+    tier = checkbox_filter("Tier", [(f"{p}", f"Tier {p}") for p in "ABCD"], "tiers")
+    rosh = checkbox_filter("RoSH", RoshLevel.choices, "RoSH levels")
+    order_type = checkbox_filter("Sentence type", OrderType.choices, "sentence types")
     registration = forms.ModelMultipleChoiceField(
         required=False,
         queryset=RegistrationType.objects.filter(is_active=True),

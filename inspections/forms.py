@@ -9,7 +9,7 @@ from django import forms
 from cases.models import Role, Team, User
 from inspections.models import FlagKind, Severity
 from inspections.queries import AGE_CHOICES
-from probation.govuk import GovUKDateField, GovUKForm
+from probation.govuk import GovUKDateField, GovUKForm, checkbox_filter
 
 
 class AcknowledgeForm(GovUKForm):
@@ -46,20 +46,8 @@ class RequestAcknowledgementForm(AcknowledgeForm):
 class FlagFilterForm(GovUKForm):
     """Filters for the flags list. Unknown or malformed values are reported, never a server error."""
 
-    kind = forms.MultipleChoiceField(
-        required=False,
-        choices=FlagKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="Kind of flag",
-        error_messages={"invalid_choice": "Select kinds of flag from the list"},
-    )
-    severity = forms.MultipleChoiceField(
-        required=False,
-        choices=Severity.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="Severity",
-        error_messages={"invalid_choice": "Select severities from the list"},
-    )
+    kind = checkbox_filter("Kind of flag", FlagKind.choices, "kinds of flag")
+    severity = checkbox_filter("Severity", Severity.choices, "severities")
     age = forms.TypedChoiceField(
         required=False,
         coerce=int,

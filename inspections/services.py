@@ -11,6 +11,7 @@ same chunk safe: the ON CONFLICT clause relies on it, not on code. See docs/chec
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections import Counter
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from cases.models import Person, Sentence, User
 from inspections.checks import REGISTRY, CheckFinding, ChunkContext
+from inspections.checks.registry import JsonbRows
 from inspections.models import CheckDefinition, Flag
 from supervision.models import ApprovalRequest, CaseStanding, ContactPolicy
 from supervision.policy.evaluate import evaluate_facts, save_standings
@@ -207,29 +209,61 @@ def _queue_tiers(ctx: ChunkContext) -> None:
 
 @dataclass(frozen=True)
 class OpenFlag:
-    """What the sweep needs of an open flag: its identity, and its content to skip unchanged findings."""
+    """What the sweep needs of an open flag: its identity, and a digest of its content to skip
+    unchanged findings (`evidence_md5`: md5 of the stored jsonb's text, not the evidence itself)."""
 
     id: uuid.UUID
     person_id: uuid.UUID
     kind: str
     due_by: date | None
-    evidence: Any
+    evidence_md5: str
     policy_id: int | None
+
+
+# Flag.objects.open() for the chunk; the evidence is digested by the server, never sent or decoded.
+_OPEN_FLAGS = """
+SELECT id, person_id, kind, due_by, md5(evidence::text), policy_id
+  FROM inspections_flag
+ WHERE resolved_at IS NULL AND person_id = ANY(%(ids)s::uuid[])
+"""
 
 
 def _open_flags(ids: Sequence[uuid.UUID]) -> dict[tuple[uuid.UUID, str], OpenFlag]:
     """The chunk's open flags (at most one per case and kind: `flag_one_open_per_case_kind`)."""
-    rows = Flag.objects.open().filter(person_id__in=ids)
-    fields = ("id", "person_id", "kind", "due_by", "evidence", "policy_id")
-    return {(row[1], row[2]): OpenFlag(*row) for row in rows.values_list(*fields)}
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_FLAGS, {"ids": list(ids)})
+        return {(row[1], row[2]): OpenFlag(*row) for row in cursor.fetchall()}
+
+
+def _jsonb_key(key: str) -> tuple[int, str]:
+    return len(key), key
+
+
+def _jsonb_order(value: Any) -> Any:
+    """`value` with every object's keys in jsonb's order (shorter first, then bytewise, for ASCII keys)."""
+    if isinstance(value, dict):
+        return {key: _jsonb_order(value[key]) for key in sorted(value, key=_jsonb_key)}
+    if isinstance(value, JsonbRows):
+        return value
+    if isinstance(value, list):
+        return [_jsonb_order(item) for item in value]
+    return value
+
+
+def jsonb_md5(value: Any) -> str:
+    """md5 of the text PostgreSQL prints for `value` stored as jsonb (`md5(evidence::text)`): keys in
+    jsonb's order, ", " and ": " separators, non-ASCII as is. A value it prints differently (a float
+    in exponent form, say) only looks changed and is sent; the upsert's own guard then decides."""
+    text = json.dumps(_jsonb_order(value), ensure_ascii=False)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _changed(
     findings: Sequence[CheckFinding], open_flags: dict[tuple[uuid.UUID, str], OpenFlag], plan: Plan
 ) -> list[CheckFinding]:
     """The findings the upsert must send: new ones, and those whose due date, evidence or policy
-    differ from the open flag's. Evidence is compared as the JSON the flag stores (as jsonb equality
-    does), so an unchanged night sends nothing."""
+    differ from the open flag's. Evidence is compared by the digest of the JSON the flag stores,
+    so an unchanged night sends nothing."""
     changed = []
     for finding in findings:
         flag = open_flags.get((finding.person_id, finding.kind))
@@ -237,7 +271,7 @@ def _changed(
             flag is None
             or flag.due_by != finding.due_by
             or flag.policy_id != plan.policy.pk
-            or flag.evidence != json.loads(json.dumps(finding.evidence))
+            or flag.evidence_md5 != jsonb_md5(finding.evidence)
         ):
             changed.append(finding)
     return changed

@@ -98,3 +98,15 @@ class GovUKForm(forms.Form):
 
 class GovUKModelForm(forms.ModelForm):
     error_summary = GovUKForm.error_summary
+
+
+def checkbox_filter(label: str, choices: Any, plural: str) -> forms.MultipleChoiceField:
+    """An optional filter offered as GOV.UK checkboxes; a value not in `choices` gets a clear message
+    ("Select <plural> from the list") instead of being silently ignored."""
+    return forms.MultipleChoiceField(
+        required=False,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=label,
+        error_messages={"invalid_choice": f"Select {plural} from the list"},  # noqa: S608 - a message, not SQL
+    )

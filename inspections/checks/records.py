@@ -3,20 +3,19 @@ the database): risk-flag reviews, outcomes not recorded, enforcement decisions d
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Registration
-from inspections.checks.registry import CheckFinding, ChunkContext, check, day, spoken
+from inspections.checks.registry import CheckFinding, ChunkContext, JsonbRows, check, day, spoken
 from inspections.models import FlagKind
-from supervision.models import Contact
 
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20
@@ -24,12 +23,6 @@ EVIDENCE_ROWS = 20
 
 def _midnight(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, datetime.min.time()))
-
-
-def _oldest_first(contacts: Any) -> Any:
-    """Cap each case's rows at EVIDENCE_ROWS with a window function, in the same query."""
-    rank = Window(RowNumber(), partition_by=[F("person_id")], order_by=[F("starts_at").asc(), F("id").asc()])
-    return contacts.annotate(rank=rank).filter(rank__lte=EVIDENCE_ROWS).order_by("person_id", "starts_at")
 
 
 @check(FlagKind.REGISTRATION_REVIEW_OVERDUE, resolved_because=lambda ctx, pk: "Registration reviewed or closed")
@@ -68,6 +61,29 @@ def registration_review_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
         )
 
 
+# The oldest EVIDENCE_ROWS contacts of each case (ranked before the per-case filter, as the flag has
+# always listed them), then each case's own cut-off applied and its evidence rows built as JSON by
+# the server: Python receives one ready list per case, not one dict per contact.
+_OUTCOMES = """
+WITH cases AS (SELECT * FROM unnest(%(ids)s::uuid[], %(days)s::int[]) AS c(person_id, days)),
+ranked AS (
+  SELECT ct.person_id, ct.id, ct.thread_id, ct.starts_at, t.code AS type,
+         (ct.starts_at AT TIME ZONE %(tz)s)::date AS day,
+         row_number() OVER (PARTITION BY ct.person_id ORDER BY ct.starts_at, ct.id) AS rank
+    FROM supervision_contact ct
+    JOIN supervision_contacttype t ON t.id = ct.contact_type_id
+   WHERE ct.person_id = ANY(%(ids)s::uuid[]) AND ct.superseded_at IS NULL AND ct.starts_at <= %(now)s
+     AND t.is_attendance AND ct.outcome_id IS NULL AND ct.starts_at < %(latest)s
+)
+SELECT r.person_id, c.days, min(r.day),
+       jsonb_agg(jsonb_build_object('date', r.day, 'type', r.type, 'thread_id', r.thread_id)
+                 ORDER BY r.starts_at, r.id)
+  FROM ranked r JOIN cases c USING (person_id)
+ WHERE r.rank <= %(rows)s AND %(on)s::date - r.day > c.days
+ GROUP BY r.person_id, c.days
+"""
+
+
 @check(FlagKind.OUTCOME_NOT_RECORDED, resolved_because=lambda ctx, pk: "Outcomes recorded")
 def outcome_not_recorded(ctx: ChunkContext) -> Iterator[CheckFinding]:
     """Past attendance contacts with no outcome, more than the policy's outcome_recording_days
@@ -75,36 +91,57 @@ def outcome_not_recorded(ctx: ChunkContext) -> Iterator[CheckFinding]:
     days = {pk: int(ctx.params(pk)["outcome_recording_days"]) for pk in ctx.supervised}
     if not days:
         return
-    # One query with the shortest allowance in the chunk; each case's own allowance is applied below.
+    # The shortest allowance in the chunk bounds the scan; each case's own allowance is applied after.
     latest = _midnight(ctx.on - timedelta(days=min(days.values())))
-    rows = _oldest_first(
-        Contact.objects.current()
-        .awaiting_outcome(ctx.now)
-        .filter(person_id__in=list(days), starts_at__lt=latest)
-        .values("person_id", "thread_id", "starts_at", "contact_type__code")
-    )
-    by_person: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        when = timezone.localdate(row["starts_at"])
-        if (ctx.on - when).days > days[row["person_id"]]:
-            by_person[row["person_id"]].append({**row, "date": when})
-    for person_id, contacts in by_person.items():
-        allowance = days[person_id]
+    params = {"ids": list(days), "days": list(days.values()), "latest": latest, "now": ctx.now}
+    for person_id, allowance, first, contacts in _evidence(_OUTCOMES, ctx, params):
         yield CheckFinding(
             person_id,
             FlagKind.OUTCOME_NOT_RECORDED,
-            contacts[0]["date"] + timedelta(days=allowance),
+            first + timedelta(days=allowance),
             {
                 "policy_version": ctx.policy.version,
-                "summary": f"The outcome of the contact on {spoken(contacts[0]['date'])} is not recorded. "
+                "summary": f"The outcome of the contact on {spoken(first)} is not recorded. "
                 f"Outcomes are due within {allowance} days.",
                 "outcome_recording_days": allowance,
-                "contacts": [
-                    {"date": day(c["date"]), "type": c["contact_type__code"], "thread_id": str(c["thread_id"])}
-                    for c in contacts
-                ],
+                "contacts": contacts,
             },
         )
+
+
+# Contact.objects.current().awaiting_enforcement_decision(), in SQL (see _OUTCOMES for the shape).
+_FAILURES = """
+WITH cases AS (SELECT * FROM unnest(%(ids)s::uuid[], %(starts)s::date[]) AS c(person_id, start)),
+ranked AS (
+  SELECT ct.person_id, ct.id, ct.thread_id, ct.starts_at, t.code AS type, o.code AS outcome,
+         (ct.starts_at AT TIME ZONE %(tz)s)::date AS day,
+         row_number() OVER (PARTITION BY ct.person_id ORDER BY ct.starts_at, ct.id) AS rank
+    FROM supervision_contact ct
+    JOIN supervision_contacttype t ON t.id = ct.contact_type_id
+    JOIN supervision_outcometype o ON o.id = ct.outcome_id
+   WHERE ct.person_id = ANY(%(ids)s::uuid[]) AND ct.superseded_at IS NULL AND ct.starts_at <= %(now)s
+     AND t.is_national_standard AND o.is_failure
+     AND NOT EXISTS (SELECT 1 FROM supervision_enforcementaction e
+                      WHERE e.person_id = ct.person_id
+                        AND e.failure_date >= (ct.starts_at AT TIME ZONE %(tz)s)::date)
+)
+SELECT r.person_id, NULL, min(r.day),
+       jsonb_agg(jsonb_build_object('date', r.day, 'type', r.type, 'outcome', r.outcome, 'thread_id', r.thread_id)
+                 ORDER BY r.starts_at, r.id)
+  FROM ranked r JOIN cases c USING (person_id)
+ WHERE r.rank <= %(rows)s AND c.start IS NOT NULL AND r.day BETWEEN c.start AND %(on)s::date
+ GROUP BY r.person_id
+"""
+
+
+def _evidence(sql: str, ctx: ChunkContext, params: dict[str, Any]) -> Iterator[tuple[uuid.UUID, Any, date, Any]]:
+    """(person, parameter, first date, evidence rows) for each case the query finds. A raw cursor
+    returns jsonb as text (Django leaves the decoding to JSONField): one json.loads per case."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "on": ctx.on, "tz": timezone.get_current_timezone_name(), "rows": EVIDENCE_ROWS})
+        rows = cursor.fetchall()
+    for person_id, parameter, first, evidence in rows:
+        yield person_id, parameter, first, JsonbRows(json.loads(evidence))
 
 
 @check(FlagKind.ENFORCEMENT_DECISION_DUE, resolved_because=lambda ctx, pk: "Enforcement decision recorded")
@@ -115,35 +152,17 @@ def enforcement_decision_due(ctx: ChunkContext) -> Iterator[CheckFinding]:
     supervised = ctx.supervised
     if not supervised:
         return
-    rows = _oldest_first(
-        Contact.objects.current()
-        .awaiting_enforcement_decision()
-        .filter(person_id__in=supervised, starts_at__lte=ctx.now)
-        .values("person_id", "thread_id", "starts_at", "contact_type__code", "outcome__code")
-    )
-    by_person: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        when = timezone.localdate(row["starts_at"])
-        start = ctx.facts(row["person_id"]).supervision_start
-        if start is not None and start <= when <= ctx.on:
-            by_person[row["person_id"]].append({**row, "date": when})
-    for person_id, failures in by_person.items():
+    starts = [ctx.facts(pk).supervision_start for pk in supervised]
+    params = {"ids": supervised, "starts": starts, "now": ctx.now}
+    for person_id, _, first, failures in _evidence(_FAILURES, ctx, params):
         yield CheckFinding(
             person_id,
             FlagKind.ENFORCEMENT_DECISION_DUE,
-            failures[0]["date"],
+            first,
             {
                 "policy_version": ctx.policy.version,
-                "summary": f"The failure to comply on {spoken(failures[0]['date'])} has no enforcement decision.",
+                "summary": f"The failure to comply on {spoken(first)} has no enforcement decision.",
                 "failures_limit": ctx.params(person_id)["failures_limit"],
-                "failures": [
-                    {
-                        "date": day(f["date"]),
-                        "type": f["contact_type__code"],
-                        "outcome": f["outcome__code"],
-                        "thread_id": str(f["thread_id"]),
-                    }
-                    for f in failures
-                ],
+                "failures": failures,
             },
         )

@@ -61,6 +61,11 @@ class ChunkContext:
         return self.evaluations[person_id].params
 
 
+class JsonbRows(list[Any]):
+    """Evidence rows decoded from jsonb text: every object's keys already in jsonb's order, so the
+    sweep's digest of the evidence (inspections.services.jsonb_md5) need not reorder them."""
+
+
 Find = Callable[[ChunkContext], Iterable[CheckFinding]]
 Explain = Callable[[ChunkContext, uuid.UUID], str]
 

@@ -23,7 +23,12 @@ from supervision.services import approvals, oversight, reset
 from tests.cases.factories import RegistrationFactory, SentenceFactory, registration_type
 from tests.supervision.factories import ContactFactory, EnforcementActionFactory, at
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today, asked each time: a run that crosses midnight must not compare against yesterday."""
+    return timezone.localdate()
+
+
 URL = "/people/X100001/timeline/"
 
 
@@ -49,24 +54,26 @@ def everything(person, order, pat, sam, eve) -> None:
     """One of each kind of event on the case."""
     correct(ContactFactory(person=person, starts_at=at(3)))
     assessment = Assessment.objects.create(person=person, type="INITIAL", author=eve, rosh_overall="HIGH")
-    Assessment.objects.filter(pk=assessment.pk).update(status="AWAITING_COUNTERSIGNATURE", completed_on=TODAY)
+    Assessment.objects.filter(pk=assessment.pk).update(status="AWAITING_COUNTERSIGNATURE", completed_on=today())
     Assessment.objects.filter(pk=assessment.pk).update(status="DRAFT", returned_reason="Say more about children.")
     Assessment.objects.filter(pk=assessment.pk).update(status="AWAITING_COUNTERSIGNATURE")
     Assessment.objects.filter(pk=assessment.pk).update(
         status="COMPLETE", countersigned_by=sam, countersigned_at=timezone.now(), countersignature_required=True
     )
     plan = SentencePlan.objects.create(person=person, assessment=assessment, created_by=pat)
-    SentencePlan.objects.filter(pk=plan.pk).update(agreed_with_person_on=TODAY)
+    SentencePlan.objects.filter(pk=plan.pk).update(agreed_with_person_on=today())
     info = InformationRequest.objects.create(
-        person=person, source="POLICE_DA", agency="Northumbria Police", requested_on=TODAY, requested_by=pat
+        person=person, source="POLICE_DA", agency="Northumbria Police", requested_on=today(), requested_by=pat
     )
-    InformationRequest.objects.filter(pk=info.pk).update(times_chased=1, last_chased_on=TODAY)
-    InformationRequest.objects.filter(pk=info.pk).update(received_on=TODAY, summary="Two call-outs in 2024.")
+    InformationRequest.objects.filter(pk=info.pk).update(times_chased=1, last_chased_on=today())
+    InformationRequest.objects.filter(pk=info.pk).update(received_on=today(), summary="Two call-outs in 2024.")
     InformationRequest.objects.filter(pk=info.pk).update(used_in_assessment=assessment, how_used="Raised RoSH.")
     HomeVisitRiskAssessment.objects.create(
-        person=person, planned_for=TODAY, address="1 High St", risks="Dog", controls="Pairs", assessed_by=pat
+        person=person, planned_for=today(), address="1 High St", risks="Dog", controls="Pairs", assessed_by=pat
     )
-    record = oversight.record_oversight(person, type="CASE_REVIEW", rationale="Reviewed.", follow_up_due=TODAY, by=sam)
+    record = oversight.record_oversight(
+        person, type="CASE_REVIEW", rationale="Reviewed.", follow_up_due=today(), by=sam
+    )
     oversight.acknowledge_oversight(record, by=pat)
     oversight.complete_follow_up(record, by=pat, notes="Done.")
     EnforcementActionFactory(person=person, sentence=order, concluded_on=None)
@@ -74,9 +81,9 @@ def everything(person, order, pat, sam, eve) -> None:
     request = approvals.request_approval(person, kind="REMOTE_CONTACT", reason="Shifts.", by=pat)
     approvals.decide_approval(request, by=sam, approve=False, reason="Not now.")
     registration = RegistrationFactory(person=person, type=registration_type("RMDO"), registered_by=pat)
-    Registration.objects.filter(pk=registration.pk).update(review_due=TODAY + timedelta(days=90))
+    Registration.objects.filter(pk=registration.pk).update(review_due=today() + timedelta(days=90))
     Registration.objects.filter(pk=registration.pk).update(
-        deregistered_on=TODAY, deregistration_reason="No longer needed", deregistered_by=pat
+        deregistered_on=today(), deregistration_reason="No longer needed", deregistered_by=pat
     )
 
 
