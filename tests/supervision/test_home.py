@@ -17,9 +17,11 @@ from tests.supervision.factories import ContactFactory, EnforcementActionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def noon(monkeypatch) -> datetime:
-    """Freeze the clock at midday today (local time), so "earlier today" and "later today" are stable."""
+    """Freeze the clock at midday today (local time), so "earlier today" and "later today" are stable.
+    Autouse, so it runs before the signed-in clients: their sessions must expire relative to the
+    frozen clock, or a run between midnight and 11:00 would find them already expired."""
     moment = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
     monkeypatch.setattr(timezone, "now", lambda: moment)
     return moment
