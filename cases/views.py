@@ -29,19 +29,10 @@ from cases.forms import (
 )
 from cases.models import Registration, Role, User
 from cases.queries import caseload_rows, person_overview
+from cases.web import is_htmx, query_without_page, signed_in_user
 from probation.govuk import GovUKForm
 
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """True for requests from htmx, which get the page's results fragment instead of the page."""
-    return bool(getattr(request, "htmx", False))
 
 
 def _valid_filters(form: GovUKForm) -> dict[str, Any]:
@@ -55,17 +46,11 @@ def _paginate(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @login_required
 @require_safe
 def caseload(request: HttpRequest) -> HttpResponse:
     """The signed-in practitioner's own cases."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.PRACTITIONER, Role.SPO)
     form = CaseloadFilterForm(request.GET or None)
     filters = _valid_filters(form)
@@ -73,10 +58,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": _paginate(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "team_view": False,
     }
-    template = "cases/caseload.html#results" if _is_htmx(request) else "cases/caseload.html"
+    template = "cases/caseload.html#results" if is_htmx(request) else "cases/caseload.html"
     return render(request, template, context)
 
 
@@ -84,15 +69,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_safe
 def team_caseload(request: HttpRequest) -> HttpResponse:
     """An SPO's view of every case in their team, including those awaiting allocation."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.SPO)
     if user.team is None:
         raise PermissionDenied("You are not in a team")
     form = TeamCaseloadFilterForm(request.GET or None, team=user.team)
     filters = _valid_filters(form)
     rows = caseload_rows(visible_people(user).in_team(user.team), filters)
-    context = {"form": form, "page": _paginate(request, rows), "query": _query_without_page(request), "team_view": True}
-    template = "cases/caseload.html#results" if _is_htmx(request) else "cases/caseload.html"
+    context = {"form": form, "page": _paginate(request, rows), "query": query_without_page(request), "team_view": True}
+    template = "cases/caseload.html#results" if is_htmx(request) else "cases/caseload.html"
     return render(request, template, context)
 
 
@@ -102,17 +87,17 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     page = None
     if form.is_valid():
-        rows = visible_people(_user(request)).search(form.cleaned_data["q"]).select_related("practitioner")
+        rows = visible_people(signed_in_user(request)).search(form.cleaned_data["q"]).select_related("practitioner")
         page = _paginate(request, rows)
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
-    template = "cases/search.html#results" if _is_htmx(request) else "cases/search.html"
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    template = "cases/search.html#results" if is_htmx(request) else "cases/search.html"
     return render(request, template, context)
 
 
 @login_required
 @require_safe
 def person_detail(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     context = {
         "overview": person_overview(person),
@@ -126,7 +111,7 @@ def person_detail(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_personal_details(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     form = PersonalDetailsForm(request.POST or None, initial=person_initial(person))
     if request.method == "POST" and form.is_valid():
@@ -143,7 +128,7 @@ def edit_personal_details(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_address(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +145,7 @@ def change_address(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_registration(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +169,7 @@ def _registration(person_crn: str, registration_id: str, user: User, path: str) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_registration(request: HttpRequest, crn: str, registration_id: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person, registration = _registration(crn, registration_id, user, request.path)
     form = CloseRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +187,7 @@ def close_registration(request: HttpRequest, crn: str, registration_id: str) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_registration(request: HttpRequest, crn: str, registration_id: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person, registration = _registration(crn, registration_id, user, request.path)
     form = ReviewRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +206,7 @@ def review_registration(request: HttpRequest, crn: str, registration_id: str) ->
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, crn: str) -> HttpResponse:
     """An SPO allocates a case in their own team to a practitioner, with a rationale."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.SPO)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     if user.team_id != person.team_id:

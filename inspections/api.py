@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from cases.access import get_person_for_user, visible_people
 from cases.api import ERROR, ERRORS, PageNumbers
 from cases.models import PersonQuerySet, Role, User
+from cases.web import signed_in_user
 from inspections.models import Flag, FlagKind, FlagQuerySet
 
 # --- Output --------------------------------------------------------------------------------------
@@ -84,11 +85,6 @@ CRN = OpenApiParameter(
 )
 
 
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _flags() -> FlagQuerySet:
     return Flag.objects.select_related("person", "policy", "acknowledged_by")
 
@@ -114,7 +110,7 @@ class CaseFlagListView(GenericAPIView[Flag]):
         },
     )
     def get(self, request: Request, crn: str) -> Response:
-        person = get_person_for_user(_user(request), crn, path=request.path)
+        person = get_person_for_user(signed_in_user(request), crn, path=request.path)
         filters = CaseFlagFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         flags = _flags().filter(person=person).order_by("-opened_at", "pk")
@@ -155,7 +151,7 @@ class FlagListView(GenericAPIView[Flag]):
     def get(self, request: Request) -> Response:
         filters = FlagFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
-        flags = _flags().open().filter(person__in=flag_scope(_user(request)).values("pk"))
+        flags = _flags().open().filter(person__in=flag_scope(signed_in_user(request)).values("pk"))
         if kind := filters.validated_data.get("kind"):
             flags = flags.filter(kind=kind)
         if practitioner := filters.validated_data.get("practitioner"):

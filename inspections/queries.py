@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -19,16 +19,13 @@ from django.utils import dateformat, timezone
 from cases.access import visible_people
 from cases.models import Person, PersonQuerySet, Role, User
 from inspections.models import Flag, FlagKind, FlagQuerySet, Severity
+from probation.govuk import local_midnight
 
 # How far back "new flags" looks on the home page: a page layout choice, not a policy number.
 HOME_NEW_DAYS = 14
 HOME_LIMIT = 10
 # The age filter of the flags list: opened more than N days ago.
 AGE_CHOICES = [(7, "More than 7 days"), (14, "More than 14 days"), (30, "More than 30 days")]
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- One case ------------------------------------------------------------------------------------
@@ -204,7 +201,7 @@ def team_flags(people: QuerySet[Person], filters: dict[str, Any], on: date | Non
     if practitioner := filters.get("practitioner"):
         flags = flags.filter(person__practitioner=practitioner)
     if age := filters.get("age"):
-        flags = flags.filter(opened_at__lt=_local_midnight(on - timedelta(days=int(age))))
+        flags = flags.filter(opened_at__lt=local_midnight(on - timedelta(days=int(age))))
     acknowledged = filters.get("acknowledged")
     if acknowledged == "yes":
         flags = flags.exclude(pk__in=Flag.objects.unacknowledged(on).values("pk"))
@@ -233,7 +230,7 @@ def home_flags(user: User, now: datetime | None = None) -> HomeFlags:
     """Newest open flags on the practitioner's cases (opened in the last fortnight) and how many are
     open, in one query: the count is a window over all her open flags, taken before the limit."""
     now = now or timezone.now()
-    since = _local_midnight(timezone.localdate(now) - timedelta(days=HOME_NEW_DAYS))
+    since = local_midnight(timezone.localdate(now) - timedelta(days=HOME_NEW_DAYS))
     newest = list(
         Flag.objects.open()
         .filter(person__in=visible_people(user).allocated_to(user).values("pk"))

@@ -19,6 +19,7 @@ from cases import person_page
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
+from cases.web import is_htmx, query_without_page, signed_in_user
 from inspections import queries
 from inspections.forms import AcknowledgeForm, FlagFilterForm, RequestAcknowledgementForm, TeamFlagFilterForm
 from inspections.models import Flag
@@ -29,11 +30,6 @@ from supervision.services.approvals import request_approval
 PAGE_SIZE = 25
 # The service names the model's fields in its errors; the form calls them by shorter names.
 _SERVICE_FIELDS = {"acknowledgement_reason": "reason", "acknowledgement_expires": "expires"}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _flag(person: Person, flag_id: uuid.UUID) -> Flag:
@@ -60,7 +56,7 @@ def person_section(person: Person, user: User) -> dict[str, Any]:
 @require_safe
 def person_flags(request: HttpRequest, crn: str) -> HttpResponse:
     """The Flags tab: open flags, then resolved ones (the case's flag history)."""
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     flags = list(queries.case_flags(person).order_by("-opened_at"))
     context = {
@@ -78,7 +74,7 @@ def person_flags(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_safe
 def flag_detail(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     flag = _flag(person, flag_id)
     context = {
@@ -96,7 +92,7 @@ def flag_detail(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def acknowledge(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     if not can_acknowledge(user, person):
         raise PermissionDenied("Only a senior probation officer in the case's team can acknowledge its flags")
@@ -119,7 +115,7 @@ def acknowledge(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def request_acknowledgement(request: HttpRequest, crn: str, flag_id: uuid.UUID) -> HttpResponse:
     """A practitioner asks the case's SPO to acknowledge a flag; the SPO decides in the approvals queue."""
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     flag = _flag(person, flag_id)
     if not flag.is_open:
@@ -151,7 +147,7 @@ def request_acknowledgement(request: HttpRequest, crn: str, flag_id: uuid.UUID) 
 @require_safe
 def flags(request: HttpRequest) -> HttpResponse:
     """An SPO's team's open flags; a practitioner sees those on her own cases. Oldest first."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.SPO, Role.PRACTITIONER)
     team_view = user.role == Role.SPO
     if team_view and user.team is None:
@@ -160,16 +156,14 @@ def flags(request: HttpRequest) -> HttpResponse:
     form = TeamFlagFilterForm(data, team=user.team) if team_view and user.team else FlagFilterForm(data)
     form.is_valid()
     found = queries.team_flags(queries.flags_scope(user), getattr(form, "cleaned_data", {}))
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "form": form,
         "team_view": team_view,
         "counts": queries.counts_by_kind(found),
         "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": params.urlencode(),
+        "query": query_without_page(request),
     }
-    template = "inspections/flags.html#results" if getattr(request, "htmx", False) else "inspections/flags.html"
+    template = "inspections/flags.html#results" if is_htmx(request) else "inspections/flags.html"
     return render(request, template, context)
 
 

@@ -6,7 +6,8 @@ error messages the Design System recommends.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
@@ -110,3 +111,55 @@ def checkbox_filter(label: str, choices: Any, plural: str) -> forms.MultipleChoi
         label=label,
         error_messages={"invalid_choice": f"Select {plural} from the list"},  # noqa: S608 - a message, not SQL
     )
+
+
+# --- Times -----------------------------------------------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> time | None:
+    """'9:30', '09.30', '14:15', '2pm', '2:30pm' → time; anything else → None."""
+    match = _TIME.match(text.strip().lower())
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match[2] is None:
+        return None  # a bare "9" could be morning or evening
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+class GovUKTimeField(forms.CharField):
+    """A time typed as text, as the Design System suggests (no native time picker)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Use the 24-hour clock or am and pm, for example 9:30am or 14:15")
+        super().__init__(max_length=10, **kwargs)
+
+    def clean(self, value: Any) -> time | None:  # type: ignore[override]
+        text = super().clean(value)
+        if not text:
+            return None
+        parsed = parse_time(text)
+        if parsed is None:
+            label = (self.label or "time").lower()
+            raise ValidationError(f"Enter a real {label}, for example 9:30am or 14:15")
+        return parsed
+
+
+def combine_local(day: date | None, moment: time | None) -> datetime | None:
+    """A date and a time entered in separate fields, as an aware local datetime (None if either is missing)."""
+    if day is None or moment is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of `day` in the service's time zone, for comparing stored timestamps with dates."""
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -8,13 +8,12 @@ back as a 400 body keyed by the same field names as the input.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -25,7 +24,9 @@ from rest_framework.response import Response
 
 from cases.access import get_person_for_user
 from cases.api import ERROR, ERRORS, PageNumbers
-from cases.models import Person, User
+from cases.models import Person
+from cases.web import signed_in_user
+from probation.govuk import local_midnight
 from supervision.booking import BookingWarnings
 from supervision.models import Contact, ContactQuerySet, ContactType, Frequency, OutcomeType
 from supervision.services.appointments import MAX_OCCURRENCES, book_appointment
@@ -177,23 +178,14 @@ THREAD = OpenApiParameter(
 )
 
 
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _person(request: Request, crn: str, *, write: bool = False) -> Person:
-    return get_person_for_user(_user(request), crn, write=write, path=request.path)
+    return get_person_for_user(signed_in_user(request), crn, write=write, path=request.path)
 
 
 def _service_errors(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
         return serializers.ValidationError({field: messages for field, messages in error.message_dict.items()})
     return serializers.ValidationError({"non_field_errors": error.messages})
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _contacts(person: Person) -> ContactQuerySet:
@@ -230,9 +222,9 @@ class ContactListView(GenericAPIView[Contact]):
         if code := filters.validated_data.get("type"):
             contacts = contacts.filter(contact_type__code__iexact=code)
         if start := filters.validated_data.get("start"):
-            contacts = contacts.filter(starts_at__gte=_local_midnight(start))
+            contacts = contacts.filter(starts_at__gte=local_midnight(start))
         if end := filters.validated_data.get("end"):
-            contacts = contacts.filter(starts_at__lt=_local_midnight(end + timedelta(days=1)))
+            contacts = contacts.filter(starts_at__lt=local_midnight(end + timedelta(days=1)))
         page = self.paginate_queryset(contacts)
         return self.get_paginated_response(ContactSerializer(page, many=True).data)
 
@@ -247,7 +239,7 @@ class ContactListView(GenericAPIView[Contact]):
         given = ContactInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            contact = record_contact(person, by=_user(request), **given.validated_data)
+            contact = record_contact(person, by=signed_in_user(request), **given.validated_data)
         except DjangoValidationError as error:
             raise _service_errors(error) from None
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
@@ -308,7 +300,7 @@ class AppointmentBookingView(GenericAPIView[Contact]):
         given = AppointmentInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            contacts = book_appointment(person, by=_user(request), **given.validated_data)
+            contacts = book_appointment(person, by=signed_in_user(request), **given.validated_data)
         except BookingWarnings as warnings:
             body = {"detail": "The booking needs confirming: give an override_reason", "warnings": warnings.warnings}
             return Response(body, status=status.HTTP_409_CONFLICT)

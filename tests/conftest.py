@@ -139,15 +139,22 @@ def as_ada(ada) -> Client:
     return client_for(ada)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Make sure the reference data the migrations seed is present, even in a reused test
-    database that a transactional (flushing) test run emptied earlier."""
+def seed_reference_data() -> None:
+    """Put back the reference data the migrations seed (registration types, contact types and
+    outcomes, contact policy version 1, check definitions). Idempotent. A transactional test ends by
+    flushing every table, so tests that need the data after one call this."""
     import importlib
 
     from django.apps import apps
 
+    importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
+    importlib.import_module("supervision.migrations_seed").seed(apps, None)
+    importlib.import_module("inspections.migrations_seed").seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Make sure the reference data is present, even in a reused test database that a
+    transactional (flushing) test run emptied earlier."""
     with django_db_blocker.unblock():
-        importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
-        importlib.import_module("supervision.migrations_seed").seed(apps, None)
-        importlib.import_module("inspections.migrations_seed").seed(apps, None)
+        seed_reference_data()

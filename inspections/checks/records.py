@@ -7,7 +7,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
@@ -16,13 +16,10 @@ from django.utils import timezone
 from cases.models import Registration
 from inspections.checks.registry import CheckFinding, ChunkContext, JsonbRows, check, day, spoken
 from inspections.models import FlagKind
+from probation.govuk import local_midnight
 
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20
-
-
-def _midnight(on: date) -> datetime:
-    return timezone.make_aware(datetime.combine(on, datetime.min.time()))
 
 
 @check(FlagKind.REGISTRATION_REVIEW_OVERDUE, resolved_because=lambda ctx, pk: "Registration reviewed or closed")
@@ -92,7 +89,7 @@ def outcome_not_recorded(ctx: ChunkContext) -> Iterator[CheckFinding]:
     if not days:
         return
     # The shortest allowance in the chunk bounds the scan; each case's own allowance is applied after.
-    latest = _midnight(ctx.on - timedelta(days=min(days.values())))
+    latest = local_midnight(ctx.on - timedelta(days=min(days.values())))
     params = {"ids": list(days), "days": list(days.values()), "latest": latest, "now": ctx.now}
     for person_id, allowance, first, contacts in _evidence(_OUTCOMES, ctx, params):
         yield CheckFinding(

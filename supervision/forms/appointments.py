@@ -7,8 +7,7 @@ from typing import Any
 
 from django import forms
 
-from probation.govuk import GovUKDateField, GovUKForm
-from supervision.forms.contacts import GovUKTimeField, combine
+from probation.govuk import GovUKDateField, GovUKForm, GovUKTimeField, combine_local
 from supervision.models import ContactType, Frequency, OutcomeType
 from supervision.services.appointments import MAX_OCCURRENCES, MIN_OCCURRENCES
 
@@ -36,12 +35,12 @@ class SlotForm(GovUKForm):
     @property
     def starts_at(self) -> datetime | None:
         data = getattr(self, "cleaned_data", {})
-        return combine(data.get("date"), data.get("time"))
+        return combine_local(data.get("date"), data.get("time"))
 
     @property
     def ends_at(self) -> datetime | None:
         data = getattr(self, "cleaned_data", {})
-        return combine(data.get("date"), data.get("end_time"))
+        return combine_local(data.get("date"), data.get("end_time"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,63 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from probation.govuk import GovUKDateField, GovUKForm
+from probation.govuk import GovUKDateField, GovUKForm, GovUKTimeField, combine_local
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
 from supervision.queries.contacts import NO_OUTCOME, Mode, Prompts
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
-
-
-def parse_time(text: str) -> time | None:
-    """'9:30', '09.30', '14:15', '2pm', '2:30pm' → time; anything else → None."""
-    match = _TIME.match(text.strip().lower())
-    if not match:
-        return None
-    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    elif match[2] is None:
-        return None  # a bare "9" could be morning or evening
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-class GovUKTimeField(forms.CharField):
-    """A time typed as text, as the Design System suggests (no native time picker)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "Use the 24-hour clock or am and pm, for example 9:30am or 14:15")
-        super().__init__(max_length=10, **kwargs)
-
-    def clean(self, value: Any) -> time | None:  # type: ignore[override]
-        text = super().clean(value)
-        if not text:
-            return None
-        parsed = parse_time(text)
-        if parsed is None:
-            label = (self.label or "time").lower()
-            raise ValidationError(f"Enter a real {label}, for example 9:30am or 14:15")
-        return parsed
-
-
-def combine(day: date | None, moment: time | None) -> datetime | None:
-    if day is None or moment is None:
-        return None
-    return timezone.make_aware(datetime.combine(day, moment))
 
 
 def _yes_no(label: str, required_message: str) -> forms.TypedChoiceField:
@@ -136,7 +92,7 @@ class ContactDetailsForm(GovUKForm):
     @property
     def starts_at(self) -> datetime | None:
         data = getattr(self, "cleaned_data", {})
-        return combine(data.get("date"), data.get("time"))
+        return combine_local(data.get("date"), data.get("time"))
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data

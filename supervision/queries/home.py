@@ -8,7 +8,7 @@ appointments also include ones the practitioner holds on those cases.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet, Subquery
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.access import visible_people
 from cases.models import Person, User
+from probation.govuk import local_midnight
 from supervision.models import CaseStanding, Contact, ContactPolicy, ContactQuerySet, PolicyRule
 
 # How far ahead "upcoming appointments" looks: a page layout choice, not a policy number.
@@ -52,10 +53,6 @@ class LaunchPage:
     shortfalls: list[Shortfall] = field(default_factory=list)
     outcome_recording_days: int | None = None
     upcoming_days: int = UPCOMING_DAYS
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _contacts(case_ids: QuerySet[Person, Any]) -> ContactQuerySet:
@@ -111,8 +108,8 @@ def launch_page(user: User, now: datetime | None = None) -> LaunchPage:
     mine = visible.allocated_to(user).values("pk")
     page = LaunchPage(outcome_recording_days=outcome_recording_days(today))
 
-    start, end = _local_midnight(today), _local_midnight(today + timedelta(days=UPCOMING_DAYS + 1))
-    tomorrow = _local_midnight(today + timedelta(days=1))
+    start, end = local_midnight(today), local_midnight(today + timedelta(days=UPCOMING_DAYS + 1))
+    tomorrow = local_midnight(today + timedelta(days=1))
     for contact in _appointments(user, visible, mine, start, end):
         if contact.starts_at < tomorrow:
             page.today.append(Appointment(contact, is_past=contact.starts_at <= now))

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import raise_service_errors
+from cases.web import signed_in_user
 from supervision.booking import BookingWarnings
 from supervision.forms.appointments import BookAppointmentForm, RescheduleForm
 from supervision.models import ContactType
 from supervision.services import appointments as services
-from supervision.views.contacts import acting_user, current_contact, writable_person
+from supervision.views.contacts import current_contact, writable_person
 
 FIELD_MAP = {"starts_at": "date", "ends_at": "end_time", "new_starts_at": "date", "new_ends_at": "end_time"}
 
@@ -39,7 +40,7 @@ def book_appointment(request: HttpRequest, crn: str) -> HttpResponse:
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            booked = services.book_appointment(person, by=acting_user(request), **form.service_arguments())
+            booked = services.book_appointment(person, by=signed_in_user(request), **form.service_arguments())
         except BookingWarnings as found:
             warnings = found.warnings
         except ValidationError as error:
@@ -65,7 +66,7 @@ def reschedule_appointment(request: HttpRequest, crn: str, thread_id: uuid.UUID)
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.reschedule_appointment(contact, by=acting_user(request), **form.service_arguments())
+            new = services.reschedule_appointment(contact, by=signed_in_user(request), **form.service_arguments())
         except BookingWarnings as found:
             warnings = found.warnings
         except ValidationError as error:

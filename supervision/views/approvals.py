@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cases.access import get_person_for_user, require_role, visible_people
 from cases.forms import raise_service_errors
 from cases.models import PersonQuerySet, Role, Sentence, User
+from cases.web import signed_in_user
 from supervision.approvals import remote_contact_refusal, remote_supplement_reasons
 from supervision.forms.oversight import DecisionForm, RemoteContactRequestForm, ResetOverrideRequestForm
 from supervision.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Assessment, ResetState
@@ -25,11 +26,6 @@ from supervision.reset import reset_state
 from supervision.services import approvals as services
 
 DECIDED_DAYS = 30  # how far back the queue lists decided requests (a page setting, not policy)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _team_cases(user: User) -> PersonQuerySet:
@@ -48,7 +44,7 @@ def countersign_url(crn: str, assessment_id: uuid.UUID) -> str:
 @login_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.SPO)
     cases = _team_cases(user)
     requests = ApprovalRequest.objects.filter(person__in=cases).select_related("person", "requested_by")
@@ -95,7 +91,7 @@ def _subject(approval: ApprovalRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.SPO)
     approval = get_object_or_404(ApprovalRequest.objects.select_related("person"), pk=request_id)
     person = get_person_for_user(user, approval.person.crn, write=True, path=request.path)
@@ -125,7 +121,7 @@ def decide(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_remote_contact(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, Role.PRACTITIONER)
     form = RemoteContactRequestForm(request.POST or None)
@@ -151,7 +147,7 @@ def request_remote_contact(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_reset_exception(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, Role.PRACTITIONER)
     sentences = list(Sentence.objects.filter(person=person).active().order_by("-start_date"))
@@ -182,7 +178,7 @@ def request_reset_exception(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     approval = get_object_or_404(ApprovalRequest, pk=request_id, person=person)
     if approval.status == ApprovalStatus.PENDING:  # withdrawing twice changes nothing

@@ -17,6 +17,7 @@ from cases import person_page
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, Sentence, User
+from cases.web import signed_in_user
 from supervision.compliance import (
     compliance_summary,
     governing_sentence,
@@ -32,11 +33,6 @@ from supervision.services import enforcement as enforcement_services
 from supervision.services import reset as reset_services
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _can_decide_reset(user: User, person: Person) -> bool:
     return user.role == Role.SPO and user.team_id is not None and user.team_id == person.team_id
 
@@ -48,7 +44,7 @@ def _reset(person: Person, sentence: Sentence | None) -> ResetView | None:
 @login_required
 @require_safe
 def compliance(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     summary = compliance_summary(person)
     context = {
@@ -80,7 +76,7 @@ def _failure(person: Person, thread_id: str | None) -> Contact:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     failure = _failure(person, request.GET.get("failure"))
     failure_date = local_date(failure)
@@ -122,7 +118,7 @@ def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def conclude(request: HttpRequest, crn: str, action_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     action = get_object_or_404(EnforcementAction.objects.select_related("decided_by"), pk=action_id, person=person)
     form = ConcludeEnforcementForm(request.POST or None)
@@ -142,7 +138,7 @@ def conclude(request: HttpRequest, crn: str, action_id: uuid.UUID) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def reset_decision(request: HttpRequest, crn: str, sentence_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_role(user, Role.SPO)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     if not _can_decide_reset(user, person):

@@ -22,6 +22,7 @@ from cases import person_page
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
+from cases.web import is_htmx, query_without_page, signed_in_user
 from supervision.forms.contacts import (
     ContactDetailsForm,
     ContactFilterForm,
@@ -42,18 +43,13 @@ UPCOMING_IN_SECTION = 3
 CHANGE_ROLES = (Role.PRACTITIONER, Role.SPO)
 
 
-def acting_user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def can_change_contacts(user: User) -> bool:
     return user.role in CHANGE_ROLES
 
 
 def writable_person(request: HttpRequest, crn: str) -> Person:
     """The case, if the user may change its contacts: 404 if they cannot see it, 403 if they cannot change it."""
-    user = acting_user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, *CHANGE_ROLES)
     return person
@@ -71,20 +67,10 @@ def current_contact(person: Person, thread_id: uuid.UUID) -> Contact:
     return contact
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @login_required
 @require_safe
 def contacts(request: HttpRequest, crn: str) -> HttpResponse:
-    user = acting_user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     outcomes = list(OutcomeType.objects.all())
     form = ContactFilterForm(request.GET or None, outcomes=outcomes)
@@ -94,10 +80,10 @@ def contacts(request: HttpRequest, crn: str) -> HttpResponse:
         "person": person,
         "form": form,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "can_change": can_change_contacts(user),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "supervision/contacts/contacts.html#results", context)
     context |= {
         "tabs": person_page.tabs(person, "contacts"),
@@ -125,16 +111,16 @@ def record_contact(request: HttpRequest, crn: str) -> HttpResponse:
     form = RecordContactForm(request.POST or None, prompts=prompts_for(person))
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_contact(person, by=acting_user(request), **form.service_arguments())
+            services.record_contact(person, by=signed_in_user(request), **form.service_arguments())
         except ValidationError as error:
             raise_service_errors(form, error, {"starts_at": "date", "ends_at": "time"})
         else:
             messages.success(request, "Contact recorded")
-            if _is_htmx(request):
+            if is_htmx(request):
                 return HttpResponseClientRedirect(_contacts_url(person))
             return redirect("supervision:contacts", crn=person.crn)
     template = "supervision/contacts/contact_form.html"
-    if _is_htmx(request):
+    if is_htmx(request):
         template += "#contact-form"
     return render(request, template, _form_context(person, form))
 
@@ -161,7 +147,7 @@ def record_outcome(request: HttpRequest, crn: str, thread_id: uuid.UUID) -> Http
     form = RecordOutcomeForm(request.POST or None, prompts=prompts_for(person), initial={"notes": contact.notes})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_outcome(contact, by=acting_user(request), **form.cleaned_data)
+            services.record_outcome(contact, by=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
@@ -189,7 +175,7 @@ def correct_contact(request: HttpRequest, crn: str, thread_id: uuid.UUID) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             corrected = services.correct_contact(
-                contact, by=acting_user(request), reason=form.cleaned_data["reason"], **form.service_arguments()
+                contact, by=signed_in_user(request), reason=form.cleaned_data["reason"], **form.service_arguments()
             )
         except ValidationError as error:
             raise_service_errors(form, error, {"starts_at": "date", "ends_at": "time"})
@@ -204,7 +190,7 @@ def correct_contact(request: HttpRequest, crn: str, thread_id: uuid.UUID) -> Htt
 @login_required
 @require_safe
 def contact_history(request: HttpRequest, crn: str, thread_id: uuid.UUID) -> HttpResponse:
-    person = get_person_for_user(acting_user(request), crn, path=request.path)
+    person = get_person_for_user(signed_in_user(request), crn, path=request.path)
     versions = list(
         Contact.objects.filter(person=person, thread_id=thread_id)
         .select_related("contact_type", "outcome", "created_by", "outcome_recorded_by", "staff")

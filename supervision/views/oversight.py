@@ -18,21 +18,17 @@ from cases import person_page
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
+from cases.web import signed_in_user
 from supervision.forms.oversight import FollowUpForm, OversightForm
 from supervision.models import ApprovalRequest, ManagementOversight
 from supervision.queries.timeline import timeline as timeline_page
 from supervision.services import oversight as services
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @require_safe
 def oversight(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     records = ManagementOversight.objects.filter(person=person).select_related("recorded_by", "acknowledged_by")
     approvals = ApprovalRequest.objects.filter(person=person).select_related("requested_by", "decided_by")
@@ -53,7 +49,7 @@ def oversight(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_oversight(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, Role.SPO)
     if not services.can_record(user, person):
@@ -77,7 +73,7 @@ def _record(person: Person, oversight_id: uuid.UUID) -> ManagementOversight:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, crn: str, oversight_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     record = _record(person, oversight_id)
     if record.acknowledged_at is None:  # acknowledging twice changes nothing
@@ -89,7 +85,7 @@ def acknowledge(request: HttpRequest, crn: str, oversight_id: uuid.UUID) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, crn: str, oversight_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     record = _record(person, oversight_id)
     if not services.is_practitioner_of(user, person):
@@ -114,7 +110,7 @@ def _page_number(value: str | None) -> int:
 @login_required
 @require_safe
 def timeline(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     kind = request.GET.get("kind", "")
     page = timeline_page(person, page=_page_number(request.GET.get("page")), kind=kind)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cases.access import require_role
 from cases.forms import raise_service_errors
 from cases.models import OrderType, Person, Role, User
+from cases.web import is_htmx
 from probation.govuk import GovUKForm
 from supervision.forms.policies import (
     DraftForm,
@@ -243,11 +244,7 @@ def impact(request: HttpRequest, version: int) -> HttpResponse:
         except NoPolicyInForce:
             form.add_error("on", "No contact policy was in force on that date. Choose a later date")
     context = {"form": form, "policy": policy, "impact": result}
-    template = (
-        "supervision/policies/impact.html#results"
-        if getattr(request, "htmx", False)
-        else "supervision/policies/impact.html"
-    )
+    template = "supervision/policies/impact.html#results" if is_htmx(request) else "supervision/policies/impact.html"
     return render(request, template, context)
 
 

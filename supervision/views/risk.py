@@ -22,6 +22,7 @@ from cases import person_page
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, RoshLevel, User
+from cases.web import signed_in_user
 from probation.govuk import GovUKForm
 from supervision import assessments as rules
 from supervision.forms import assessments as forms
@@ -54,11 +55,6 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _data(request: HttpRequest) -> QueryDict | None:
     """The submitted form, even when empty (so an empty POST is an error, not a fresh form)."""
     return request.POST if request.method == "POST" else None
@@ -73,7 +69,7 @@ def _is_team_spo(user: User, person: Person) -> bool:
 
 
 def _for_change(request: HttpRequest, crn: str) -> tuple[User, Person]:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, *CHANGE_ROLES)
     return user, person
@@ -112,7 +108,7 @@ def _presented(assessment: Assessment) -> dict[str, Any]:
 @login_required
 @require_safe
 def risk(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     history = list(
         Assessment.objects.filter(person=person)
@@ -168,7 +164,7 @@ def start(request: HttpRequest, crn: str) -> HttpResponse:
 @require_safe
 def assessment_page(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
     """A draft as a task list for those who may change it; otherwise the assessment as recorded."""
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     assessment = _assessment(person, assessment_id)
     editing = assessment.status == AssessmentStatus.DRAFT and _can_change(user)
@@ -254,7 +250,7 @@ def check(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def countersign(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     if not _is_team_spo(user, person):
         raise PermissionDenied("Only an SPO of the case's team can countersign")
@@ -282,7 +278,7 @@ def countersign(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> Htt
 @login_required
 @require_safe
 def changes(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     assessment = _assessment(person, assessment_id)
     previous = _previous(assessment)

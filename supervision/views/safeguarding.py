@@ -18,6 +18,7 @@ from cases import person_page
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
+from cases.web import signed_in_user
 from probation.govuk import GovUKForm
 from supervision.forms.safeguarding import (
     ChaseForm,
@@ -35,13 +36,8 @@ CHANGE_ROLES = (Role.PRACTITIONER, Role.SPO)
 TIER_HISTORY_SHOWN = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _writable(request: HttpRequest, crn: str) -> Person:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, *CHANGE_ROLES)
     return person
@@ -62,7 +58,7 @@ def _back(person: Person) -> HttpResponse:
 @login_required
 @require_safe
 def safeguarding(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     context = {
         "person": person,
@@ -85,7 +81,7 @@ def request_information(request: HttpRequest, crn: str) -> HttpResponse:
     form = InformationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_information(person, by=_user(request), **form.cleaned_data)
+            services.request_information(person, by=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
@@ -102,7 +98,7 @@ def chase(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpResponse
     form = ChaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.chase_information(info, by=_user(request), **form.cleaned_data)
+            services.chase_information(info, by=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
@@ -119,7 +115,7 @@ def received(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpRespo
     form = ReceivedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_information_received(info, by=_user(request), **form.cleaned_data)
+            services.record_information_received(info, by=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
@@ -138,7 +134,10 @@ def record_use(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.record_information_use(
-                info, assessment=form.chosen_assessment(), how_used=form.cleaned_data["how_used"], by=_user(request)
+                info,
+                assessment=form.chosen_assessment(),
+                how_used=form.cleaned_data["how_used"],
+                by=signed_in_user(request),
             )
         except ValidationError as error:
             raise_service_errors(form, error)
@@ -155,7 +154,7 @@ def home_visit_assessment(request: HttpRequest, crn: str) -> HttpResponse:
     form = HomeVisitRiskAssessmentForm(request.POST or None, initial={"address": queries.main_address(person)})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_home_visit_assessment(person, by=_user(request), **form.cleaned_data)
+            services.record_home_visit_assessment(person, by=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
@@ -183,7 +182,7 @@ def _factors(calculation: TierCalculation | None) -> dict[str, list[dict[str, An
 @login_required
 @require_safe
 def tier_history(request: HttpRequest, crn: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     calculations = list(
         TierCalculation.objects.filter(person=person).order_by("-calculated_at")[: TIER_HISTORY_SHOWN + 1]
@@ -208,7 +207,7 @@ def tier_section_from(calculation: TierCalculation | None) -> dict[str, Any]:
 def recalculate(request: HttpRequest, crn: str) -> HttpResponse:
     person = _writable(request, crn)
     before = person.tier
-    calculation = tier_services.recalculate_tier(person, trigger="Recalculated on request", by=_user(request))
+    calculation = tier_services.recalculate_tier(person, trigger="Recalculated on request", by=signed_in_user(request))
     if calculation.tier == before:
         messages.success(request, f"Tier recalculated: still {calculation.tier}")
     else:

@@ -17,16 +17,16 @@ import os
 # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import importlib
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Response, expect, sync_playwright
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, seed_reference_data
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -65,19 +65,10 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _seed_reference_data() -> None:
-    """Re-run the data migrations (idempotent get_or_create) that a flush has emptied."""
-    from django.apps import apps
-
-    importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
-    importlib.import_module("supervision.migrations_seed").seed(apps, None)
-    importlib.import_module("inspections.migrations_seed").seed(apps, None)
-
-
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db) -> None:
     """A transactional test ends by emptying every table, seeded reference data included."""
-    _seed_reference_data()
+    seed_reference_data()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,7 +76,7 @@ def _reference_data_after_the_session(django_db_setup, django_db_blocker) -> Ite
     """Leave the (``--reuse-db``) test database with its reference data for the next run."""
     yield
     with django_db_blocker.unblock():
-        _seed_reference_data()
+        seed_reference_data()
 
 
 class BrowserErrors(list):
@@ -179,3 +170,11 @@ def sign_in(page: Page, username: str, password: str = PASSWORD, *, check_access
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def fill_date(page: Page, legend: str, day: date) -> None:
+    """Type a date into the GOV.UK date input whose fieldset legend is `legend`."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

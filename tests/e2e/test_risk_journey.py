@@ -10,14 +10,14 @@ community order that started a month ago.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.cases.factories import PersonFactory, RegistrationFactory, SentenceFactory, registration_type
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,13 +34,6 @@ def brown(eve):
     )
     RegistrationFactory(person=person, type=registration_type("ADVP"), registered_on=today - timedelta(days=30))
     return person
-
-
-def fill_date(page: Page, legend: str, day: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def success(page: Page) -> None:

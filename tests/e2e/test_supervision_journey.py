@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.cases.factories import PersonFactory, SentenceFactory
-from tests.e2e.conftest import PASSWORD, assert_accessible, sign_in
+from tests.e2e.conftest import PASSWORD, assert_accessible, fill_date, sign_in
 from tests.supervision.factories import ContactFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -46,13 +46,6 @@ def smith(pat):
     missed = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(10)))
     ContactFactory(person=person, type_code="COAP", starts_at=missed, outcome_code=None, location="Gateshead office")
     return person
-
-
-def fill_date(page: Page, legend: str, day: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def test_a_practitioner_books_records_a_failure_warns_and_is_required_to_refer(page: Page, browser_errors, smith):

@@ -15,18 +15,6 @@ from tests.supervision.assessment_factories import complete
 from tests.supervision.factories import ContactFactory, at
 
 
-def reseed() -> None:
-    """Put the migrations' reference data back (registration types, contact types and outcomes, policy
-    version 1, check definitions): an earlier transactional test may have flushed it."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("cases.migrations.0002_registration_types").add_types(apps, None)
-    importlib.import_module("supervision.migrations_seed").seed(apps, None)
-    importlib.import_module("inspections.migrations_seed").seed(apps, None)
-
-
 def definition(kind: str) -> CheckDefinition:
     return CheckDefinition.objects.get(kind=kind)
 

@@ -8,27 +8,19 @@ import json
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from inspections.models import Flag
+from tests.conftest import seed_reference_data
 
 PEOPLE = 200
-
-
-def _seed_reference_data() -> None:
-    import importlib
-
-    importlib.import_module("cases.migrations.0002_registration_types").add_types(django_apps, None)
-    importlib.import_module("supervision.migrations_seed").seed(django_apps, None)
-    importlib.import_module("inspections.migrations_seed").seed(django_apps, None)
 
 
 @pytest.mark.timeout(600)
 @pytest.mark.django_db(transaction=True)  # the sweep runs in other processes: the data must be committed
 def test_the_benchmark_runs_end_to_end_and_the_floor_agrees_with_the_sweep():
     # An earlier transactional test may have emptied the seeded reference data.
-    _seed_reference_data()
+    seed_reference_data()
     call_command("generate_national_dataset", "--people", str(PEOPLE), stdout=StringIO())
 
     out = StringIO()
@@ -74,7 +66,7 @@ def test_the_benchmark_runs_end_to_end_and_the_floor_agrees_with_the_sweep():
 @pytest.mark.timeout(600)
 @pytest.mark.django_db(transaction=True)
 def test_the_benchmark_prints_its_tables():
-    _seed_reference_data()
+    seed_reference_data()
     call_command("generate_national_dataset", "--people", "60", stdout=StringIO())
 
     out = StringIO()
@@ -89,7 +81,6 @@ def test_the_benchmark_prints_its_tables():
         stderr=StringIO(),
     )
     text = out.getvalue()
-    print(text)  # the table, for `pytest -s`
     assert "Checks sweep benchmark on" in text
     assert "first" in text and "second" in text
     assert "SQL floor (one query, 7 kinds)" in text

@@ -21,7 +21,8 @@ from inspections.models import Flag, FlagKind
 from supervision.models import CaseStanding, InformationRequest
 from tests.cases.factories import RegistrationFactory
 from tests.cases.pages import date_fields, problems
-from tests.inspections.factories import reseed, supervised
+from tests.conftest import seed_reference_data
+from tests.inspections.factories import supervised
 from tests.supervision.assessment_factories import complete
 from tests.supervision.factories import ContactFactory, at, contact_type
 
@@ -156,7 +157,7 @@ def test_a_sweep_that_fails_on_its_second_pdu_converges_when_re_run(pat: Any, ol
 @pytest.mark.timeout(60)
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_of_one_chunk_open_each_flag_once(pat: Any, monkeypatch: Any) -> None:
-    reseed()
+    seed_reference_data()
     cases = failing_every_way(pat, 3)
     ids = [c.pk for c in cases]
     plan = services.Plan.load()

@@ -14,7 +14,8 @@ from inspections import tasks
 from inspections.models import Flag, FlagKind
 from probation.celery import app
 from supervision.models import CaseStanding
-from tests.inspections.factories import reseed, supervised
+from tests.conftest import seed_reference_data
+from tests.inspections.factories import supervised
 from tests.test_celery import celery_app, worker  # noqa: F401 - fixtures
 
 
@@ -27,7 +28,7 @@ def wait_for(condition: Any, seconds: float = 30) -> None:
 @pytest.mark.timeout(120)
 @pytest.mark.django_db(transaction=True)
 def test_the_nightly_sweep_fans_out_per_pdu_and_checks_every_case(worker: Any, pat: Any, olga: Any) -> None:  # noqa: F811
-    reseed()
+    seed_reference_data()
     people = [supervised(90, practitioner=pat), supervised(90, practitioner=pat), supervised(90, practitioner=olga)]
 
     assert tasks.sweep_all.delay().get(timeout=30) == 2  # Gateshead and Camden PDUs

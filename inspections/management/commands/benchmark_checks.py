@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from cases.models import PDU, Person, Registration
 from inspections.models import Flag, FlagKind
+from probation.govuk import local_midnight
 from supervision.models import Contact, ContactPolicy
 from supervision.policy.evaluate import evaluate_case
 from supervision.policy.resolve import policy_in_force
@@ -288,12 +289,8 @@ def sweep(label: str, pdus: list[int], on: date, workers: int) -> SweepRun:
     return run
 
 
-def _midnight(on: date) -> datetime:
-    return timezone.make_aware(datetime.combine(on, datetime.min.time()))
-
-
 def _upper(on: date, now: datetime) -> datetime:
-    return min(now, _midnight(on + timedelta(days=1)))
+    return min(now, local_midnight(on + timedelta(days=1)))
 
 
 def floor_params(policy: ContactPolicy, on: date, now: datetime) -> dict[str, Any]:
@@ -303,8 +300,8 @@ def floor_params(policy: ContactPolicy, on: date, now: datetime) -> dict[str, An
         "on": on,
         "now": now,
         "upper": _upper(on, now),
-        "end_of_day": _midnight(on + timedelta(days=1)),
-        "outcome_before": _midnight(on - timedelta(days=int(base.outcome_recording_days))),
+        "end_of_day": local_midnight(on + timedelta(days=1)),
+        "outcome_before": local_midnight(on - timedelta(days=int(base.outcome_recording_days))),
         "tz": settings.TIME_ZONE,
     }
 
