@@ -302,8 +302,8 @@ def _resolutions(
 _UPSERT = """
 INSERT INTO inspections_flag (id, person_id, kind, severity, opened_at, due_by, standard, key_question, evidence,
                               policy_id, last_checked_at, resolution, acknowledgement_reason)
-SELECT gen_random_uuid(), f.person_id, f.kind, d.severity, now(), f.due_by, d.standard, d.key_question, f.evidence,
-       %(policy)s, now(), '', ''
+SELECT gen_random_uuid(), f.person_id, f.kind, d.severity, %(now)s, f.due_by, d.standard, d.key_question, f.evidence,
+       %(policy)s, %(now)s, '', ''
   FROM jsonb_to_recordset(%(findings)s::jsonb) AS f(person_id uuid, kind text, due_by date, evidence jsonb)
   JOIN inspections_checkdefinition d ON d.kind = f.kind
 ON CONFLICT (person_id, kind) WHERE resolved_at IS NULL DO UPDATE
@@ -330,14 +330,14 @@ def _upsert(findings: Sequence[CheckFinding], plan: Plan) -> tuple[int, int]:
         for f in findings
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, {"policy": plan.policy.pk, "findings": json.dumps(rows)})
+        cursor.execute(_UPSERT, {"policy": plan.policy.pk, "findings": json.dumps(rows), "now": timezone.now()})
         written = [opened for (opened,) in cursor.fetchall()]
     opened = sum(written)
     return opened, len(written) - opened
 
 
 _RESOLVE = """
-UPDATE inspections_flag AS fl SET resolved_at = now(), resolution = r.resolution
+UPDATE inspections_flag AS fl SET resolved_at = %(now)s, resolution = r.resolution
   FROM jsonb_to_recordset(%(resolutions)s::jsonb) AS r(id uuid, resolution text)
  WHERE fl.id = r.id AND fl.resolved_at IS NULL
 """
@@ -348,7 +348,7 @@ def _resolve(resolutions: dict[uuid.UUID, str]) -> int:
         return 0
     rows = [{"id": str(pk), "resolution": reason} for pk, reason in resolutions.items()]
     with connection.cursor() as cursor:
-        cursor.execute(_RESOLVE, {"resolutions": json.dumps(rows)})
+        cursor.execute(_RESOLVE, {"resolutions": json.dumps(rows), "now": timezone.now()})
         return cursor.rowcount
 
 

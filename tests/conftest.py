@@ -9,8 +9,11 @@ Ada is an administrator; Quinn a quality lead.
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from cases.models import Grade, Role, User
@@ -18,6 +21,18 @@ from tests.cases.factories import PDUFactory, PersonFactory, RegionFactory, Team
 
 # Under CI the real PostgreSQL and Redis are required: a test needing them fails, never skips.
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# No test may depend on the day or the hour it runs: the whole suite runs on one clock, started at
+# a known moment (a Wednesday mid-morning, no bank holiday or clock change within weeks, far enough
+# ahead that a browser keeps the cookies it is given) and ticking from there. Import-time dates in
+# test modules see it too, because this module is imported first. `TEST_CLOCK` (ISO 8601, London
+# time) moves the start, to run the suite on a bank holiday, a weekend or just before midnight.
+# The database's own `now()` is not moved: application SQL takes the time from Python.
+CLOCK_START = datetime.fromisoformat(os.environ.get("TEST_CLOCK") or "2031-01-15T10:30:00").replace(
+    tzinfo=ZoneInfo("Europe/London")
+)
+_clock = time_machine.travel(CLOCK_START, tick=True)
+_clock.start()
 
 
 @pytest.fixture

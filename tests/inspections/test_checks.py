@@ -163,12 +163,16 @@ def test_telephone_only_resolves_with_a_face_to_face_contact() -> None:
 # --- Initial appointment --------------------------------------------------------------------------
 
 
-def started_with_deadline(deadline: date) -> date:
-    """A start date whose initial-appointment deadline (5 working days) falls on `deadline`."""
-    start = deadline - timedelta(days=1)
-    while add_working_days(start, 5) != deadline:
-        start -= timedelta(days=1)
-    return start
+def started_with_deadline(on_or_before: date) -> date:
+    """A start date whose initial-appointment deadline (5 working days) is the last deadline any
+    start can have on or before `on_or_before` (a deadline is always a working day, so one asked
+    for at a weekend moves back to the Friday). Searches a bounded window, never to year 1."""
+    for back in range(1, 30):
+        start = on_or_before - timedelta(days=back)
+        deadline = add_working_days(start, 5)
+        if deadline <= on_or_before:
+            return start
+    raise AssertionError(f"no start date has its deadline on or before {on_or_before}")
 
 
 def case_started(start: date) -> Person:
@@ -176,8 +180,9 @@ def case_started(start: date) -> Person:
 
 
 def test_the_initial_appointment_is_not_overdue_on_its_deadline_day() -> None:
-    deadline = TODAY if TODAY.weekday() < 5 else TODAY - timedelta(days=TODAY.weekday() - 4)
-    case = case_started(started_with_deadline(deadline))
+    start = started_with_deadline(TODAY)
+    deadline = add_working_days(start, 5)
+    case = case_started(start)
     check(case)
     assert (FlagKind.INITIAL_APPOINTMENT_OVERDUE in open_flags(case)) is (deadline < TODAY)
 

@@ -161,13 +161,16 @@ def _practitioner_story(
         Sentence.objects.active(today)
         .filter(person__practitioner=practitioner)
         .select_related("person__practitioner")
-        .order_by("person__crn")[:6]
+        .order_by("person__crn")
     )
     rows: list[Contact] = []
     # Today's appointments; once their time has passed they are outcomes to record.
     for hour, sentence in zip((10, 14, 16), sentences[:3], strict=False):
         rows.append(_contact(sentence, types["COAP"], timezone.make_aware(datetime.combine(today, time(hour))), None))
-    community = [s for s in sentences[3:] if s.order_type in (OrderType.CO, OrderType.SSO)]
+    # Prefer a case without an appointment today, but always tell the enforcement story.
+    community = sorted(
+        (s for s in sentences if s.order_type in (OrderType.CO, OrderType.SSO)), key=lambda s: s in sentences[:3]
+    )
     if community:
         sentence = community[0]
         first = _slot(today - timedelta(days=40), random.Random(1))
