@@ -20,7 +20,7 @@ DEFINITIONS: list[tuple[str, str, str, str, int | None, str]] = [
     ("TELEPHONE_ONLY", "2.3", Q23_ENGAGE, "HIGH", None, ""),
     ("FACE_TO_FACE_OVERDUE", "2.3", Q23_SAFE, "HIGH", None, ""),
     ("INITIAL_APPOINTMENT_OVERDUE", "2.3", Q23_ENGAGE, "MEDIUM", None, ""),
-    ("ASSESSMENT_OVERDUE", "2.1", Q21_ENGAGE, "HIGH", 20, "days"),
+    ("ASSESSMENT_OVERDUE", "2.1", Q21_ENGAGE, "HIGH", None, ""),  # the policy's first_assessment_days
     ("REVIEW_OVERDUE", "2.4", Q24_SAFE, "MEDIUM", None, ""),
     ("REGISTRATION_REVIEW_OVERDUE", "2.4", Q24_SAFE, "MEDIUM", None, ""),
     ("OUTCOME_NOT_RECORDED", "2.3", Q23_ENGAGE, "LOW", None, ""),

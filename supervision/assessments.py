@@ -14,9 +14,18 @@ Predictor bands (scores are percentages, 0 to 100; a boundary belongs to the hig
   OSP/C as a category rather than a percentage; these percentage cut-offs only approximate its
   categories and must be confirmed against current HMPPS guidance before live use.
 
-The bands describe a score; they are not admin policy. Numbers that *are* policy (the review
-interval and how soon a trigger brings a review) come from the contact policy parameters
-`assessment_review_weeks` and `review_trigger_days`, resolved per case by `policy_for`.
+The bands describe a score; they are not admin policy. Numbers that *are* policy (the first
+assessment's deadline, the review interval and how soon a trigger brings a review) come from the
+contact policy parameters `first_assessment_days`, `assessment_review_weeks` and
+`review_trigger_days`, resolved per case by `policy_for`.
+
+The first assessment (`first_assessment_due`, one rule for the risk page and the checks engine's
+ASSESSMENT_OVERDUE): a complete assessment (countersigned where that is required) completed on or
+after the start of the current sentence, due `first_assessment_days` calendar days after that start
+(default 20, DOMAIN.md). Day 0 is the start date: one completed on day 20 is in time, from day 21 it
+is overdue. An assessment from an earlier sentence does not count: a new sentence (a new order, or a
+release on licence) is a new assessment point, which is what an inspector reading the case expects
+(reference/standards.md section 3.3: new offence, pre-release), while its review schedule still runs.
 """
 
 from __future__ import annotations
@@ -287,31 +296,41 @@ class ReviewDue:
         return self.due
 
 
+FIRST_ASSESSMENT = "First assessment of the sentence"
+
+
+def first_assessment_due(*, start: dt.date | None, last_completed: dt.date | None, days: int) -> dt.date | None:
+    """When the current sentence's first assessment is due (`days` after its `start`; on that day it is
+    still in time), or None when there is no sentence or a complete assessment was completed on or after
+    its start. The one rule the risk page (`next_review`) and ASSESSMENT_OVERDUE apply."""
+    if start is None or (last_completed is not None and last_completed >= start):
+        return None
+    return start + dt.timedelta(days=days)
+
+
 def schedule(
     *,
     on: dt.date,
     last_completed: dt.date | None,
     interval_weeks: int,
-    initial_from: dt.date | None,
     trigger_days: int,
+    first_due: Trigger | None = None,
     events: Iterable[tuple[str, dt.date]] = (),
     triggers: Iterable[Trigger] = (),
 ) -> ReviewDue:
-    """The next review (pure): the interval after the last complete assessment (or, with none, an
-    initial assessment `trigger_days` after supervision began), brought forward by each event since
-    (to its date + `trigger_days`) and each open manual trigger (to its own due date). Earliest wins."""
+    """The next review (pure): the interval after the last complete assessment, brought forward by each
+    event since (to its date + `trigger_days`), each open manual trigger (to its own due date) and the
+    current sentence's first assessment (`first_due`) while it is outstanding. Earliest wins."""
     candidates: list[Trigger] = [
         Trigger(reason, when, when + dt.timedelta(days=trigger_days)) for reason, when in events
     ]
     candidates.extend(triggers)
     if last_completed is not None:
-        base = Trigger("Regular review", last_completed, last_completed + dt.timedelta(weeks=interval_weeks))
-    elif initial_from is not None:
-        base = Trigger("Initial assessment", initial_from, initial_from + dt.timedelta(days=trigger_days))
-    else:
-        base = None
-    if base is not None:
-        candidates.append(base)
+        candidates.append(
+            Trigger("Regular review", last_completed, last_completed + dt.timedelta(weeks=interval_weeks))
+        )
+    if first_due is not None:
+        candidates.append(first_due)
     if not candidates:
         return ReviewDue(None, "Nothing to assess yet")
     first = min(candidates, key=lambda t: (t.due, t.reason))
@@ -323,43 +342,49 @@ def schedule(
 class ReviewRecords:
     """What the review rule reads about one case, loaded for any number of cases at once
     (`review_rows`): the last complete assessment, the open sentences (earliest first), the open
-    manual triggers, and the events since that assessment (none when there is none)."""
+    manual triggers, the events since that assessment (none when there is none) and the start of
+    the current sentence (the latest-starting one in force)."""
 
     person_id: Any
     last_completed: dt.date | None = None
     sentences: tuple[tuple[dt.date, str], ...] = ()
     manual: tuple[Trigger, ...] = ()
     events: tuple[tuple[str, dt.date], ...] = ()
+    supervision_start: dt.date | None = None
+
+    def first_assessment_due(self, days: int) -> dt.date | None:
+        return first_assessment_due(start=self.supervision_start, last_completed=self.last_completed, days=days)
 
 
-def review_due(records: ReviewRecords, *, on: dt.date, interval_weeks: int, trigger_days: int) -> ReviewDue:
+def review_due(
+    records: ReviewRecords,
+    *,
+    on: dt.date,
+    interval_weeks: int,
+    trigger_days: int,
+    first_assessment_days: int | None = None,
+) -> ReviewDue:
     """The next review from a case's loaded records (pure; the one rule `next_review` and the checks
     engine's REVIEW_OVERDUE share). Pre-release is due by the release date itself (its trigger date
-    taken as `trigger_days` before release). With no complete assessment the initial assessment is due
-    `trigger_days` after supervision began."""
-    if records.last_completed is None:
-        started = records.sentences[0][0] if records.sentences else None
-        return schedule(
-            on=on,
-            last_completed=None,
-            interval_weeks=interval_weeks,
-            initial_from=started,
-            trigger_days=trigger_days,
-            triggers=records.manual,
-        )
+    taken as `trigger_days` before release). With `first_assessment_days` the current sentence's first
+    assessment is a candidate while it is outstanding (the page shows it; the checks engine leaves it
+    out of REVIEW_OVERDUE because ASSESSMENT_OVERDUE is that finding)."""
+    first = records.first_assessment_due(first_assessment_days) if first_assessment_days is not None else None
+    start = records.supervision_start
+    first_due = Trigger(FIRST_ASSESSMENT, start, first) if first is not None and start is not None else None
     since = records.last_completed
     releases = [
         Trigger("Pre-release", start - dt.timedelta(days=trigger_days), start)
         for start, order_type in records.sentences
-        if order_type == OrderType.LICENCE and start > since
+        if since is not None and order_type == OrderType.LICENCE and start > since
     ]
     return schedule(
         on=on,
         last_completed=since,
         interval_weeks=interval_weeks,
-        initial_from=None,
         trigger_days=trigger_days,
-        events=records.events,
+        first_due=first_due,
+        events=records.events if since is not None else (),
         triggers=[*records.manual, *releases],
     )
 
@@ -371,8 +396,8 @@ def _array(queryset: Any, **fields: Any) -> Any:
     return ArraySubquery(queryset.order_by().values(json=JSONObject(**fields)))
 
 
-def review_rows(people: Any) -> Any:
-    """ONE query over `people` (a Person queryset) with every record the review rule reads, as
+def review_rows(people: Any, on: dt.date) -> Any:
+    """ONE query over `people` (a Person queryset) with every record the review rule reads on `on`, as
     `.values()` rows for `review_records`; callers may annotate more onto it (the checks engine adds
     the assessments in progress). Correlated subqueries: no per-case query whatever the number."""
     from django.db.models import OuterRef, Subquery
@@ -387,10 +412,15 @@ def review_rows(people: Any) -> Any:
         .order_by("-completed_on", "-started_at")
         .values("completed_on")[:1]
     )
+    # The current sentence, as the contact policy's facts take it (supervision.policy.facts).
+    current = Sentence.objects.active(on).filter(person=person).order_by("-start_date", "-created_at")
     since = OuterRef("last_completed")
-    return people.annotate(last_completed=Subquery(last)).values(
+    return people.annotate(
+        last_completed=Subquery(last), supervision_start=Subquery(current.values("start_date")[:1])
+    ).values(
         "pk",
         "last_completed",
+        "supervision_start",
         review_sentences=_array(
             Sentence.objects.filter(person=person, terminated_on__isnull=True),
             start=models.F("start_date"),
@@ -451,7 +481,9 @@ def review_records(row: Mapping[str, Any]) -> ReviewRecords:
         for e in row["review_enforcement"] or ()
     )
     sentences = sorted((_day(s["start"]), s["order_type"]) for s in row["review_sentences"] or ())
-    return ReviewRecords(row["pk"], row["last_completed"], tuple(sentences), manual, tuple(events))
+    return ReviewRecords(
+        row["pk"], row["last_completed"], tuple(sentences), manual, tuple(events), row["supervision_start"]
+    )
 
 
 def next_review(person: Any, on: dt.date | None = None) -> ReviewDue:
@@ -459,10 +491,10 @@ def next_review(person: Any, on: dt.date | None = None) -> ReviewDue:
 
     Events since the last complete assessment bring it forward: a registration added, a new main
     address, a breach referral or recall considered, a release on licence; so do open manual
-    ReviewTriggers. The rule is `review_due` over `review_rows`, which the checks engine runs for a
-    whole chunk of cases at once. With no complete assessment the initial assessment is due
-    `review_trigger_days` after supervision began: supervision cannot read the inspections
-    thresholds, and the checks engine applies its own.
+    ReviewTriggers, and the current sentence's first assessment while it is outstanding
+    (`first_assessment_due`, `first_assessment_days` after the start: the rule ASSESSMENT_OVERDUE
+    applies). The rule is `review_due` over `review_rows`, which the checks engine runs for a whole
+    chunk of cases at once.
     """
     from django.utils import timezone
 
@@ -474,10 +506,11 @@ def next_review(person: Any, on: dt.date | None = None) -> ReviewDue:
         _policy, params = policy_for(person, on)
     except NoPolicyInForce:
         return ReviewDue(None, "No contact policy is in force")
-    row = review_rows(Person.objects.filter(pk=person.pk)).get()
+    row = review_rows(Person.objects.filter(pk=person.pk), on).get()
     return review_due(
         review_records(row),
         on=on,
         interval_weeks=int(params["assessment_review_weeks"]),
         trigger_days=int(params["review_trigger_days"]),
+        first_assessment_days=int(params["first_assessment_days"]),
     )

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cache
+from datetime import datetime, timedelta
 
-import holidays
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Person, User
+from kit.calendar import SATURDAY, bank_holiday
 from supervision.models import Contact
 
 # An appointment booked without an end time is taken to last this long when looking for clashes.
@@ -39,17 +38,6 @@ class Slot:
         return self.ends_at or self.starts_at + DEFAULT_LENGTH
 
 
-@cache
-def _bank_holidays(year: int) -> holidays.HolidayBase:
-    # England and Wales share their bank holidays; the library's "ENG" subdivision is that list.
-    return holidays.country_holidays("GB", subdiv="ENG", years=year)
-
-
-def bank_holiday(day: date) -> str | None:
-    """The name of the England and Wales bank holiday on `day`, if it is one."""
-    return _bank_holidays(day.year).get(day)
-
-
 def _when(moment: datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local:%A} {local.day} {local:%B %Y} at {_clock(local)}"
@@ -67,7 +55,7 @@ def calendar_warnings(slot: Slot, now: datetime) -> list[str]:
     when = _when(start)
     if slot.starts_at < now:
         found.append(f"{when} is in the past")
-    if start.weekday() >= 5:
+    if start.weekday() >= SATURDAY:
         found.append(f"{when} is at the weekend")
     holiday = bank_holiday(start.date())
     if holiday:

@@ -60,6 +60,7 @@ BASE_RULE: dict[str, Any] = {
     "licence_letter_response_days": 7,
     "recall_response_days": 1,
     "absence_evidence_days": 7,
+    "first_assessment_days": 20,
     "assessment_review_weeks": 26,
     "review_trigger_days": 10,
 }

@@ -33,7 +33,6 @@ from supervision.models import (
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20
 # Used only when an administrator has cleared a definition's threshold (the seeded values).
-DEFAULT_ASSESSMENT_DAYS = 20
 DEFAULT_OVERSIGHT_DAYS = 90
 DEFAULT_SAFEGUARDING_DAYS = 14
 
@@ -59,7 +58,7 @@ def _assessment_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
                 person=OuterRef("pk"),
                 status__in=[AssessmentStatus.DRAFT, AssessmentStatus.AWAITING_COUNTERSIGNATURE],
             ).order_by("started_at")
-            query = review_rows(Person.objects.filter(pk__in=ctx.supervised)).annotate(
+            query = review_rows(Person.objects.filter(pk__in=ctx.supervised), ctx.on).annotate(
                 pending=_json_rows(pending, type=F("type"), status=F("status"), started_at=F("started_at"))
             )
             rows = {row["pk"]: row for row in query}
@@ -96,17 +95,15 @@ def _assessed_because(ctx: ChunkContext, person_id: uuid.UUID) -> str:
 
 @check(FlagKind.ASSESSMENT_OVERDUE, resolved_because=_assessed_because)
 def assessment_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
-    """No complete assessment (Assessment.objects.counting()) since the current sentence started,
-    more than the threshold's days after the start: one completed on the last day is in time, and
-    one awaiting countersignature does not count yet."""
-    days = ctx.threshold(FlagKind.ASSESSMENT_OVERDUE, DEFAULT_ASSESSMENT_DAYS)
+    """Supervision's first-assessment rule (`first_assessment_due`, the policy's `first_assessment_days`
+    after the current sentence started; the risk page shows the same date): one completed on the last
+    day is in time, and one awaiting countersignature does not count yet."""
     for person_id, row in _assessment_rows(ctx).items():
-        start = ctx.facts(person_id).supervision_start
-        last = row["last_completed"]
-        if start is None or (last is not None and last >= start):
-            continue
-        due = start + timedelta(days=days)
-        if ctx.on <= due:
+        days = int(ctx.params(person_id)["first_assessment_days"])
+        records = review_records(row)
+        due = records.first_assessment_due(days)
+        start, last = records.supervision_start, row["last_completed"]
+        if due is None or start is None or ctx.on <= due:
             continue
         in_progress = _in_progress(row)
         yield CheckFinding(

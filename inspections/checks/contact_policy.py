@@ -2,7 +2,9 @@
 evaluated once (`evaluate_facts`) and each shortfall that has a flag kind becomes a finding. There is
 no second implementation of the rules here, only the evidence each flag keeps.
 
-EARLY_ENGAGEMENT has no flag kind: it stays a shortfall on the case's standing.
+EARLY_ENGAGEMENT has no flag kind: it stays a shortfall on the case's standing. Under Probation
+Reset (phase FINAL_THIRD) the rules raise nothing but a licence's follow-up appointment, so these
+flags resolve saying so.
 """
 
 from __future__ import annotations
@@ -19,8 +21,16 @@ from django.utils import timezone
 
 from inspections.checks.registry import NO_LONGER_HOLDS, CheckFinding, ChunkContext, check, day, spoken
 from inspections.models import FlagKind
-from supervision.models import Contact
-from supervision.policy.rules import Finding, Shortfall, home_visit_days, needs_home_visit
+from supervision.models import Contact, Phase
+from supervision.policy.rules import (
+    Finding,
+    Shortfall,
+    home_visit_days,
+    initial_appointment_deadline,
+    initial_appointment_held,
+    initial_appointment_lateness,
+    needs_home_visit,
+)
 
 # How many contacts a flag's evidence lists at most (the newest).
 EVIDENCE_CONTACTS = 20
@@ -91,9 +101,22 @@ def _in_window(ctx: ChunkContext, person_id: uuid.UUID, days: int) -> list[dict[
     ]
 
 
+def _reset_stopped(ctx: ChunkContext, person_id: uuid.UUID) -> str | None:
+    """The resolution of a contact flag when Probation Reset has stopped supervision, else None."""
+    if ctx.evaluations[person_id].phase != Phase.FINAL_THIRD:
+        return None
+    two_thirds = ctx.facts(person_id).two_thirds
+    when = f" on {spoken(two_thirds)}" if two_thirds else ""
+    return f"Probation Reset: supervision stopped at the two-thirds point{when}"
+
+
 def _face_to_face_since(ctx: ChunkContext, person_id: uuid.UUID) -> str:
     last = ctx.facts(person_id).contacts.last_face_to_face
-    return f"Face-to-face contact recorded on {spoken(last)}" if last else NO_LONGER_HOLDS
+    recorded = f"Face-to-face contact recorded on {spoken(last)}" if last else NO_LONGER_HOLDS
+    reset = _reset_stopped(ctx, person_id)
+    if reset and last is not None and last >= (ctx.facts(person_id).two_thirds or last):
+        return f"{reset}; {recorded[0].lower()}{recorded[1:]}"
+    return reset or recorded
 
 
 @check(FlagKind.TELEPHONE_ONLY, resolved_because=_face_to_face_since)
@@ -124,22 +147,38 @@ def face_to_face_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
             if last
             else f"No face-to-face contact since supervision started on {spoken(facts.supervision_start or ctx.on)}"
         )
+        summary = f"{since}. The policy requires one every {window} days."
+        reset: dict[str, Any] = {}
+        if ctx.evaluations[person_id].phase == Phase.FINAL_THIRD:  # the licence's Reset follow-up
+            summary = finding.explanation
+            reset = {"reset_follow_up_due": day(finding.due), "two_thirds": day(facts.two_thirds)}
         yield CheckFinding(
             person_id,
             FlagKind.FACE_TO_FACE_OVERDUE,
             finding.due,
             {
                 **_base(ctx, person_id, finding),
-                "summary": f"{since}. The policy requires one every {window} days.",
+                "summary": summary,
                 "window_days": window,
                 "contacts": _in_window(ctx, person_id, window),
+                **reset,
             },
         )
 
 
 def _initial_held(ctx: ChunkContext, person_id: uuid.UUID) -> str:
-    first = ctx.facts(person_id).contacts.first_face_to_face
-    return f"Initial appointment held face to face on {spoken(first)}" if first else NO_LONGER_HOLDS
+    """Held late, the flag resolves and its resolution keeps how late (the flag's history shows it)."""
+    facts, params = ctx.facts(person_id), ctx.params(person_id)
+    held = initial_appointment_held(facts, params)
+    if held is None:
+        return _reset_stopped(ctx, person_id) or NO_LONGER_HOLDS
+    how = " face to face" if params["initial_must_be_face_to_face"] else ""
+    late = initial_appointment_lateness(facts, params)
+    deadline = initial_appointment_deadline(facts, params)
+    if late and deadline:
+        days = f"{late} working day{'s' if late != 1 else ''}"
+        return f"Initial appointment held{how} on {spoken(held)}, {days} late (due by {spoken(deadline)})"
+    return f"Initial appointment held{how} on {spoken(held)}"
 
 
 @check(FlagKind.INITIAL_APPOINTMENT_OVERDUE, resolved_because=_initial_held)
@@ -156,7 +195,6 @@ def initial_appointment_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
                 "working_days": params["initial_appointment_working_days"],
                 "must_be_face_to_face": bool(params["initial_must_be_face_to_face"]),
                 "first_contact": day(contacts.first_made),
-                "first_contact_face_to_face": contacts.first_made_is_face_to_face,
                 "first_face_to_face": day(contacts.first_face_to_face),
             },
         )
@@ -168,7 +206,7 @@ def _home_visit_done(ctx: ChunkContext, person_id: uuid.UUID) -> str:
         return f"Home visit recorded on {spoken(facts.contacts.first_home_visit)}"
     if not needs_home_visit(facts):
         return "No longer a case that needs a home visit"
-    return NO_LONGER_HOLDS
+    return _reset_stopped(ctx, person_id) or NO_LONGER_HOLDS
 
 
 @check(FlagKind.HOME_VISIT_OVERDUE, resolved_because=_home_visit_done)

@@ -111,6 +111,7 @@ RULE_PARAMETERS = (
     "licence_letter_response_days",
     "recall_response_days",
     "absence_evidence_days",
+    "first_assessment_days",
     "assessment_review_weeks",
     "review_trigger_days",
 )
@@ -150,6 +151,10 @@ class PolicyRule(models.Model):
     licence_letter_response_days = _days("Licence compliance letter response (days)", "")
     recall_response_days = _days("Recall consideration response (days)", "")
     absence_evidence_days = _days("Absence evidence (days)", "Time to provide evidence after a failure to attend.")
+    first_assessment_days = _days(
+        "First assessment (days)",
+        "A complete assessment is due this many days after the sentence starts (pages and checks alike).",
+    )
     assessment_review_weeks = _days("Assessment review interval (weeks)", "Next review due this long after one.")
     review_trigger_days = _days(
         "Review after a trigger (days)", "A RoSH change, new registration, breach or move brings the review this close."

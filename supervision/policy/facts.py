@@ -45,7 +45,6 @@ class ContactSummary:
     early-engagement weeks (the one rule that needs every date)."""
 
     first_made: date | None = None
-    first_made_is_face_to_face: bool = False
     first_face_to_face: date | None = None
     first_initial_or_face_to_face: date | None = None
     first_home_visit: date | None = None
@@ -215,7 +214,6 @@ def _contact_summary(row: dict[str, Any] | None, early: tuple[date, ...]) -> Con
     first_made = row["first_made"]
     return ContactSummary(
         first_made=_local_date(first_made),
-        first_made_is_face_to_face=first_made is not None and first_made == row["first_f2f"],
         first_face_to_face=_local_date(row["first_f2f"]),
         first_initial_or_face_to_face=_local_date(row["first_initial_or_f2f"]),
         first_home_visit=_local_date(row["first_home_visit"]),

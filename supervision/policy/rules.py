@@ -3,7 +3,13 @@ made-contact dates in, shortfalls out. Both loaders (one case, every case) feed 
 is judged the same way on its page, in its stored standing and in a draft's impact.
 
 Day counting: a contact `n` days before the evaluation date is "within" an `n`-day window, so a
-30-day floor is met by a contact exactly 30 days ago and missed from the 31st day.
+30-day floor is met by a contact exactly 30 days ago and missed from the 31st day. Working days
+are the one calendar in `kit.calendar` (Monday to Friday, England and Wales bank holidays excluded).
+
+Probation Reset: in the final third of an eligible case (phase FINAL_THIRD: past the two-thirds
+point, no exemption, or an SPO's decision that Reset applies) supervision has stopped, so no contact
+rule applies, without any scoped rule saying so. A licence keeps one follow-up appointment midway
+through the final third (`reset_follow_up`). Source: reference/standards.md section 2.3.
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ from typing import Any
 
 from django.db import models
 
+from cases.models import OrderType
+from kit.calendar import add_working_days, working_days_between
 from supervision.models import Phase, RemoteSupplementCriterion
 from supervision.policy.facts import CaseFacts
+from supervision.reset import follow_up_date
 
 
 class Shortfall(models.TextChoices):
@@ -52,17 +61,6 @@ class Result:
 
 def _d(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `start`."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def next_face_to_face_due(facts: CaseFacts, params: dict[str, Any]) -> date | None:
@@ -103,30 +101,43 @@ def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: dat
     )
 
 
-def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def initial_appointment_deadline(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+    """The last day the initial appointment is in time: N working days after the start."""
     start = facts.supervision_start
-    if start is None:
-        return None
+    return add_working_days(start, params["initial_appointment_working_days"]) if start else None
+
+
+def initial_appointment_held(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+    """When the initial appointment was held: the first face-to-face contact when the policy requires
+    it face to face (an earlier remote contact does not count, and does not spoil it), else the
+    first initial appointment or face-to-face contact, however made."""
     contacts = facts.contacts
-    deadline = add_working_days(start, params["initial_appointment_working_days"])
-    must_be_f2f = bool(params["initial_must_be_face_to_face"])
-    if must_be_f2f and contacts.first_made is not None and not contacts.first_made_is_face_to_face:
-        return Finding(
-            Shortfall.INITIAL_APPOINTMENT,
-            f"The first contact, on {_d(contacts.first_made)}, was remote. The initial appointment must be "
-            "face to face.",
-            deadline,
-        )
-    first = contacts.first_face_to_face if must_be_f2f else contacts.first_initial_or_face_to_face
-    if first is not None and first <= deadline:
-        return None
-    if first is None and on <= deadline:
+    if params["initial_must_be_face_to_face"]:
+        return contacts.first_face_to_face
+    return contacts.first_initial_or_face_to_face
+
+
+def initial_appointment_lateness(facts: CaseFacts, params: dict[str, Any]) -> int:
+    """How many working days after its deadline the initial appointment was held (0: in time or not held)."""
+    deadline, held = initial_appointment_deadline(facts, params), initial_appointment_held(facts, params)
+    return working_days_between(deadline, held) if deadline and held else 0
+
+
+def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    """Falls short from the day after the deadline until the initial appointment is held. Held late, it
+    no longer falls short: the flag resolves saying how late it was (`initial_appointment_lateness`),
+    and the resolved flag keeps that in the case's history."""
+    deadline = initial_appointment_deadline(facts, params)
+    if deadline is None or on <= deadline or initial_appointment_held(facts, params) is not None:
         return None
     days = params["initial_appointment_working_days"]
-    when = f"was on {_d(first)}" if first else "has not happened"
+    first = facts.contacts.first_made
+    remote = f" Every contact so far has been remote (the first on {_d(first)})." if first else ""
+    how = " face to face" if params["initial_must_be_face_to_face"] else ""
     return Finding(
         Shortfall.INITIAL_APPOINTMENT,
-        f"The initial appointment {when}. It was due within {days} working days of the start, by {_d(deadline)}.",
+        f"No initial appointment has been held{how}.{remote if how else ''} It was due within {days} working "
+        f"days of the start, by {_d(deadline)}.",
         deadline,
     )
 
@@ -185,6 +196,30 @@ def home_visit_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on:
     )
 
 
+def reset_follow_up_due(facts: CaseFacts) -> date | None:
+    """A licence's one follow-up appointment under Probation Reset: due midway through the final third,
+    met by any face-to-face contact on or after the two-thirds point (None once met, or not a licence)."""
+    if facts.order_type != OrderType.LICENCE or facts.supervision_start is None or facts.expected_end is None:
+        return None
+    last = facts.contacts.last_face_to_face
+    if facts.two_thirds is not None and last is not None and last >= facts.two_thirds:
+        return None
+    return follow_up_date(facts.supervision_start, facts.expected_end)
+
+
+def reset_follow_up(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+    due = reset_follow_up_due(facts)
+    if due is None or on <= due:
+        return None
+    return Finding(
+        Shortfall.FACE_TO_FACE_OVERDUE,
+        f"Probation Reset stopped supervision at the two-thirds point on {_d(facts.two_thirds or due)}. The "
+        f"licence's one follow-up appointment, midway through the final third, was due by {_d(due)} and has "
+        "not happened.",
+        due,
+    )
+
+
 Rule = Callable[[CaseFacts, dict[str, Any], str, date], Finding | None]
 RULES: tuple[Rule, ...] = (
     initial_appointment,
@@ -193,12 +228,17 @@ RULES: tuple[Rule, ...] = (
     telephone_only,
     home_visit_overdue,
 )
+# Supervision has stopped under Probation Reset: only the licence follow-up is still owed.
+RESET_RULES: tuple[Rule, ...] = (reset_follow_up,)
 
 
 def apply_rules(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Result:
     """Every shortfall of an active case; none for a case not under supervision."""
     if not facts.active:
         return Result()
+    if phase == Phase.FINAL_THIRD:
+        findings = [finding for rule in RESET_RULES if (finding := rule(facts, params, phase, on)) is not None]
+        return Result(findings, reset_follow_up_due(facts))
     findings = [finding for rule in RULES if (finding := rule(facts, params, phase, on)) is not None]
     return Result(findings, next_face_to_face_due(facts, params))
 

@@ -13,8 +13,8 @@ from cases.models import Person
 from inspections import services
 from inspections.checks import REGISTRY
 from inspections.models import CheckDefinition, Flag, FlagKind
+from kit.calendar import add_working_days
 from supervision.models import CaseStanding
-from supervision.policy.rules import add_working_days
 from tests.cases.factories import RegistrationFactory, registration_type
 from tests.inspections.factories import FlagFactory, definition, supervised
 from tests.supervision.factories import ContactFactory, EnforcementActionFactory, at, outcome
@@ -195,16 +195,17 @@ def test_the_initial_appointment_is_overdue_after_its_deadline() -> None:
     assert flag.due_by == add_working_days(start, 5)
     assert flag.evidence["working_days"] == 5
     assert flag.evidence["first_contact"] is None
-    assert "has not happened" in flag.evidence["summary"]
+    assert "No initial appointment has been held face to face" in flag.evidence["summary"]
 
 
-def test_a_remote_first_contact_does_not_meet_the_initial_appointment() -> None:
-    case = supervised(days_in=3, initial=False)
-    ContactFactory(person=case, type_code="COVI", starts_at=at(2))
+def test_remote_contact_alone_does_not_meet_the_initial_appointment() -> None:
+    case = supervised(days_in=20, initial=False)
+    ContactFactory(person=case, type_code="COVI", starts_at=at(19))
     check(case)
     flag = open_flags(case)[FlagKind.INITIAL_APPOINTMENT_OVERDUE]
-    assert flag.evidence["first_contact_face_to_face"] is False
-    assert "was remote" in flag.evidence["summary"]
+    assert flag.evidence["first_contact"] == days_ago(19).isoformat()
+    assert flag.evidence["first_face_to_face"] is None
+    assert "has been remote" in flag.evidence["summary"]
 
 
 def test_an_initial_appointment_in_time_raises_nothing_and_a_late_one_resolves_the_flag() -> None:
@@ -215,11 +216,13 @@ def test_an_initial_appointment_in_time_raises_nothing_and_a_late_one_resolves_t
     assert FlagKind.INITIAL_APPOINTMENT_OVERDUE not in open_flags(on_time)
     flag = open_flags(late)[FlagKind.INITIAL_APPOINTMENT_OVERDUE]
 
-    # Still overdue (it was late), so the flag stays open: the rule judges the first appointment.
+    # Held late: the flag resolves, and its resolution keeps how late it was.
     ContactFactory(person=late, type_code="COAI", starts_at=at(1))
     check(late)
     flag.refresh_from_db()
-    assert flag.is_open
+    assert not flag.is_open
+    assert flag.resolution.startswith(f"Initial appointment held face to face on {days_ago(1).day} ")
+    assert "working days late (due by" in flag.resolution
 
 
 # --- Home visit -----------------------------------------------------------------------------------

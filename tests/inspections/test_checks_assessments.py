@@ -16,7 +16,7 @@ from inspections import services, tasks
 from inspections.checks import REGISTRY
 from inspections.models import CheckDefinition, Flag, FlagKind
 from supervision.assessments import next_review
-from supervision.models import AssessmentStatus, InformationRequest, ManagementOversight, ReviewTrigger
+from supervision.models import AssessmentStatus, InformationRequest, ManagementOversight, PolicyRule, ReviewTrigger
 from supervision.services.assessments import (
     countersign_assessment,
     save_assessment,
@@ -107,11 +107,13 @@ def test_an_assessment_from_before_the_sentence_does_not_count(pat: Any) -> None
     assert open_flags(case)[FlagKind.ASSESSMENT_OVERDUE].evidence["last_complete_before"] == days_ago(40).isoformat()
 
 
-def test_the_threshold_is_the_check_definitions(pat: Any) -> None:
-    CheckDefinition.objects.filter(kind=FlagKind.ASSESSMENT_OVERDUE).update(threshold=40)
+def test_the_deadline_is_the_contact_policys_first_assessment_days_not_the_check_definitions(pat: Any) -> None:
+    CheckDefinition.objects.filter(kind=FlagKind.ASSESSMENT_OVERDUE).update(threshold=5)  # no longer read
+    PolicyRule.objects.filter(is_base=True).update(first_assessment_days=40)
     case = case_of(pat, days_in=30)
     check(case)
     assert FlagKind.ASSESSMENT_OVERDUE not in open_flags(case)
+    assert next_review(case).due == days_ago(30) + timedelta(days=40)
 
 
 def test_an_assessment_overdue_flag_resolves_when_one_is_completed_and_is_not_duplicated(pat: Any) -> None:

@@ -17,6 +17,7 @@ from cases.models import Person
 from inspections import services
 from supervision import tasks as supervision_tasks
 from tests.cases.factories import PersonFactory, SentenceFactory
+from tests.supervision.factories import ContactFactory, at
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,8 @@ def test_crossing_cases_cost_the_chunk_no_query(pat: Any, queued: list[str]) -> 
     counts = []
     for crossing in (False, True):
         cases = [sentenced(pat, 200 if crossing else 100) for _ in range(4)]
+        for case in cases:  # seen yesterday: neither set has a contact flag (Reset stops them at 200)
+            ContactFactory(person=case, type_code="COAP", starts_at=at(1))
         with CaptureQueriesContext(connection) as queries:
             services.reconcile_chunk([c.pk for c in cases], plan)
         counts.append(len(queries))

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from kit.calendar import bank_holiday
 from probation.settings import _working_hours
-from supervision.booking import Slot, bank_holiday, booking_warnings, calendar_warnings, clash_warnings
+from supervision.booking import Slot, booking_warnings, calendar_warnings, clash_warnings
 from tests.cases.factories import PersonFactory
 from tests.supervision.factories import ContactFactory
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from kit.calendar import add_working_days
 from supervision.migrations_seed import BASE_RULE
 from supervision.models import Phase, PolicyRule
 from supervision.policy import Shortfall, resolve_parameters
 from supervision.policy.facts import CaseFacts, ContactSummary
 from supervision.policy.resolve import Scope, phase_for, resolve_rules
 from supervision.policy.rules import (
-    add_working_days,
     apply_rules,
     early_engagement,
     face_to_face_overdue,
@@ -199,32 +199,32 @@ def test_working_days_skip_weekends(start: date, days: int, expected: date) -> N
         (
             {
                 "first_made": date(2026, 1, 12),
-                "first_made_is_face_to_face": True,
                 "first_face_to_face": date(2026, 1, 12),
             },
             date(2026, 2, 1),
             {},
             False,
         ),
-        (
-            {
-                "first_made": date(2026, 1, 13),
-                "first_made_is_face_to_face": True,
-                "first_face_to_face": date(2026, 1, 13),
-            },
-            date(2026, 2, 1),
-            {},
-            True,
-        ),
+        # Held late: overdue until it was held, then no longer (the flag resolves, saying how late).
+        ({"first_made": date(2026, 1, 13), "first_face_to_face": date(2026, 1, 13)}, date(2026, 1, 13), {}, False),
+        ({"first_made": date(2026, 1, 13)}, date(2026, 1, 13), {"initial_must_be_face_to_face": True}, True),
         ({}, date(2026, 1, 12), {}, False),  # not yet due
         ({}, date(2026, 1, 13), {}, True),
-        # The first contact was remote (an initial appointment by video): not allowed by default...
+        # An earlier remote contact (an initial appointment by video) does not spoil a face-to-face
+        # initial appointment held in time...
         (
             {
                 "first_made": date(2026, 1, 6),
                 "first_initial_or_face_to_face": date(2026, 1, 6),
                 "first_face_to_face": date(2026, 1, 8),
             },
+            date(2026, 2, 1),
+            {},
+            False,
+        ),
+        # ...but on its own it does not meet it when the policy requires face to face.
+        (
+            {"first_made": date(2026, 1, 6), "first_initial_or_face_to_face": date(2026, 1, 6)},
             date(2026, 2, 1),
             {},
             True,
@@ -236,12 +236,14 @@ def test_working_days_skip_weekends(start: date, days: int, expected: date) -> N
             {"initial_must_be_face_to_face": False},
             False,
         ),
+        # Held a day after a same-day deadline: late, so it fell short until then, and no longer.
         (
             {"first_made": date(2026, 1, 6), "first_initial_or_face_to_face": date(2026, 1, 6)},
             date(2026, 2, 1),
             {"initial_appointment_working_days": 0, "initial_must_be_face_to_face": False},
-            True,
+            False,
         ),
+        ({}, date(2026, 1, 6), {"initial_appointment_working_days": 0, "initial_must_be_face_to_face": False}, True),
     ],
 )
 def test_initial_appointment(contacts: dict[str, Any], on: date, params: dict[str, Any], falls_short: bool) -> None:

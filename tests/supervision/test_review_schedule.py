@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import AddressStatus
-from supervision.assessments import Trigger, next_review, schedule
+from supervision.assessments import FIRST_ASSESSMENT, Trigger, next_review, schedule
 from supervision.models import PolicyRule, ReviewTrigger
 from tests.cases.factories import AddressFactory, RegistrationFactory, SentenceFactory
 from tests.supervision.assessment_factories import complete
@@ -25,7 +25,7 @@ INTERVAL = LAST + timedelta(weeks=26)
 
 
 def test_the_interval_runs_from_the_last_complete_assessment():
-    due = schedule(on=TODAY, last_completed=LAST, interval_weeks=26, initial_from=None, trigger_days=10)
+    due = schedule(on=TODAY, last_completed=LAST, interval_weeks=26, trigger_days=10)
     assert (due.due, due.reason, due.overdue) == (INTERVAL, "Regular review", False)
     assert due.date == INTERVAL
 
@@ -36,7 +36,6 @@ def test_an_event_brings_the_review_forward_by_the_trigger_days():
         on=TODAY,
         last_completed=LAST,
         interval_weeks=26,
-        initial_from=None,
         trigger_days=10,
         events=[("Change of address", moved)],
     )
@@ -51,7 +50,6 @@ def test_the_earliest_of_several_wins():
         on=TODAY,
         last_completed=LAST,
         interval_weeks=26,
-        initial_from=None,
         trigger_days=10,
         events=events,
         triggers=manual,
@@ -60,14 +58,15 @@ def test_the_earliest_of_several_wins():
     assert [t.reason for t in due.triggers] == ["Early", "Late", "Manual", "Regular review"]
 
 
-def test_with_no_assessment_the_initial_one_is_due_after_supervision_starts():
+def test_with_no_assessment_the_first_one_is_due_after_supervision_starts():
     start = TODAY - timedelta(days=3)
-    due = schedule(on=TODAY, last_completed=None, interval_weeks=26, initial_from=start, trigger_days=10)
-    assert (due.due, due.reason, due.overdue) == (start + timedelta(days=10), "Initial assessment", False)
+    first = Trigger(FIRST_ASSESSMENT, start, start + timedelta(days=20))
+    due = schedule(on=TODAY, last_completed=None, interval_weeks=26, trigger_days=10, first_due=first)
+    assert (due.due, due.reason, due.overdue) == (start + timedelta(days=20), FIRST_ASSESSMENT, False)
 
 
 def test_with_nothing_to_assess_nothing_is_due():
-    due = schedule(on=TODAY, last_completed=None, interval_weeks=26, initial_from=None, trigger_days=10)
+    due = schedule(on=TODAY, last_completed=None, interval_weeks=26, trigger_days=10)
     assert due.due is None
 
 
@@ -98,11 +97,12 @@ def test_the_interval_follows_a_rule_scoped_by_rosh(assessed):
 
 
 @pytest.mark.django_db
-def test_no_assessment_means_an_initial_assessment_is_due(pats_case):
-    start = TODAY - timedelta(days=30)
+@pytest.mark.parametrize(("days_in", "overdue"), [(20, False), (21, True)])
+def test_no_assessment_means_the_first_one_is_due_20_days_after_the_start(pats_case, days_in, overdue):
+    start = TODAY - timedelta(days=days_in)
     SentenceFactory(person=pats_case, start_date=start)
     due = next_review(pats_case)
-    assert (due.due, due.reason, due.overdue) == (start + timedelta(days=10), "Initial assessment", True)
+    assert (due.due, due.reason, due.overdue) == (start + timedelta(days=20), FIRST_ASSESSMENT, overdue)
 
 
 @pytest.mark.django_db

@@ -49,12 +49,14 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from cases.models import PDU, Person, Registration
+from cases.models import PDU, Person, Registration, Sentence
 from inspections.models import Flag, FlagKind
+from kit.calendar import add_working_days
 from probation.govuk import local_midnight
 from supervision.models import Contact, ContactPolicy
 from supervision.policy.evaluate import evaluate_case
 from supervision.policy.resolve import policy_in_force
+from supervision.reset import RESET_STARTED
 
 # The kinds the hand-written floor query computes (every kind the engine implements on today's records).
 FLOOR_KINDS = (
@@ -68,23 +70,36 @@ FLOOR_KINDS = (
 )
 
 # The floor: the findings of every check above for every case under supervision on %(on)s, in one
-# statement with one pass over the contacts. It restates supervision.policy (facts.py, rules.py) and
-# inspections.checks.records in SQL: the active sentence (latest start), made contacts since it
-# started (local dates), the registrations in force, then each rule. Parameters come from the base
-# rule of the policy in force (exact when the policy has no scoped rules).
+# statement with one pass over the contacts. It restates supervision.policy (facts.py, rules.py),
+# supervision.reset and inspections.checks.records in SQL: the active sentence (latest start), made
+# contacts since it started (local dates), the registrations in force, Probation Reset (which stops
+# every contact rule in the final third but a licence's follow-up), then each rule. Parameters come
+# from the base rule of the policy in force (exact when the policy has no scoped rules). The initial
+# appointment deadlines (N working days, bank holidays excluded) come from kit.calendar, passed in
+# as a table of start date → deadline (`initial_deadlines`), so the calendar is not restated.
 FLOOR_SQL = """
 WITH params AS MATERIALIZED (
     SELECT face_to_face_window_days, telephone_only_window_days, initial_appointment_working_days,
         initial_must_be_face_to_face, home_visit_days_high, home_visit_days_medium, home_visit_days_low,
-        outcome_recording_days
+        outcome_recording_days, early_engagement_weeks
     FROM supervision_policyrule WHERE policy_id = %(policy)s AND is_base
 ),
+deadlines AS MATERIALIZED (
+    SELECT * FROM unnest(%(deadline_starts)s::date[], %(deadlines)s::date[]) AS d(start_date, deadline)
+),
 cases AS NOT MATERIALIZED (
-    SELECT DISTINCT ON (s.person_id) s.person_id, s.start_date,
-        s.start_date::timestamp AT TIME ZONE %(tz)s AS start_at
+    SELECT DISTINCT ON (s.person_id) s.person_id, s.id AS sentence_id, s.order_type, s.start_date,
+        s.expected_end_date, s.start_date::timestamp AT TIME ZONE %(tz)s AS start_at,
+        s.start_date + (2 * (s.expected_end_date - s.start_date)) / 3 AS two_thirds
     FROM cases_sentence s
     WHERE s.terminated_on IS NULL AND s.start_date <= %(on)s AND s.expected_end_date >= %(on)s
     ORDER BY s.person_id, s.start_date DESC, s.created_at DESC
+),
+reset_decisions AS (
+    SELECT DISTINCT ON (d.sentence_id) d.sentence_id, d.state
+    FROM supervision_resetdecision d
+    WHERE (d.decided_at AT TIME ZONE %(tz)s)::date <= %(on)s
+    ORDER BY d.sentence_id, d.decided_at DESC
 ),
 answered AS (
     SELECT person_id, (max(failure_date) + 1)::timestamp AT TIME ZONE %(tz)s AS until
@@ -125,7 +140,10 @@ registrations AS (
         bool_or(in_force AND rt.code IN ('RCCO', 'RCPR', 'RCHD')) AS child_concern,
         bool_or(in_force AND (rt.is_mappa OR r.mappa_category IS NOT NULL OR r.mappa_level IS NOT NULL)
                 AND r.mappa_category = 1) AS sexual_offence,
-        min(r.review_due) FILTER (WHERE r.deregistered_on IS NULL AND r.review_due < %(on)s) AS review_due
+        min(r.review_due) FILTER (WHERE r.deregistered_on IS NULL AND r.review_due < %(on)s) AS review_due,
+        -- supervision.reset.exemptions_for (the very high RoSH of the person is added below)
+        bool_or(in_force AND (rt.code IN ('MAPP', 'RVHR', 'RCPR', 'RTAO') OR rt.is_mappa
+                OR r.mappa_category IS NOT NULL)) AS reset_exempt
     FROM cases_registration r
     JOIN cases_registrationtype rt ON rt.id = r.type_id
     CROSS JOIN LATERAL (
@@ -149,19 +167,21 @@ facts AS (
              WHEN p.rosh = 'MEDIUM' THEN home_visit_days_medium
              ELSE home_visit_days_low END AS home_visit_days,
         r.review_due,
-        -- supervision.policy.rules.add_working_days: a weekend start counts from the Friday before.
-        CASE WHEN initial_appointment_working_days = 0 THEN k.start_date ELSE
-            w.friday + initial_appointment_working_days
-            + 2 * ((extract(isodow FROM w.friday)::int - 1 + initial_appointment_working_days) / 5)
-        END AS initial_deadline
+        dl.deadline AS initial_deadline,
+        k.order_type, k.two_thirds,
+        k.two_thirds + (k.expected_end_date - k.two_thirds) / 2 AS follow_up,
+        -- supervision.policy.resolve.phase_for: FINAL_THIRD past two-thirds of an eligible case
+        -- (the SPO's latest decision, else supervision.reset.compute_reset), after the early weeks.
+        %(on)s >= k.start_date + 7 * early_engagement_weeks AND %(on)s >= k.two_thirds
+        AND coalesce(rd.state = 'ELIGIBLE', k.expected_end_date >= %(reset_started)s
+            AND p.rosh IS DISTINCT FROM 'VERY_HIGH' AND NOT coalesce(r.reset_exempt, false)) AS final_third
     FROM cases k
     JOIN cases_person p ON p.id = k.person_id
     CROSS JOIN params
+    JOIN deadlines dl ON dl.start_date = k.start_date
     LEFT JOIN contacts c ON c.person_id = k.person_id
     LEFT JOIN registrations r ON r.person_id = k.person_id
-    CROSS JOIN LATERAL (
-        SELECT k.start_date - greatest(extract(isodow FROM k.start_date)::int - 5, 0) AS friday
-    ) w
+    LEFT JOIN reset_decisions rd ON rd.sentence_id = k.sentence_id
 ),
 findings AS (
     SELECT f.person_id, x.kind, x.due_by
@@ -172,18 +192,23 @@ findings AS (
     CROSS JOIN LATERAL (VALUES
         ('FACE_TO_FACE_OVERDUE',
          coalesce(last_f2f, start_date) + face_to_face_window_days,
-         %(on)s > coalesce(last_f2f, start_date) + face_to_face_window_days),
+         NOT final_third AND %(on)s > coalesce(last_f2f, start_date) + face_to_face_window_days),
+        -- supervision.policy.rules.reset_follow_up: a licence's one appointment in the final third
+        ('FACE_TO_FACE_OVERDUE',
+         follow_up,
+         final_third AND order_type = 'LICENCE' AND %(on)s > follow_up
+         AND (last_f2f IS NULL OR last_f2f < two_thirds)),
         ('TELEPHONE_ONLY',
          coalesce(last_f2f, start_date) + telephone_only_window_days,
-         last_made >= %(on)s - telephone_only_window_days
+         NOT final_third AND last_made >= %(on)s - telephone_only_window_days
          AND (last_f2f IS NULL OR last_f2f < %(on)s - telephone_only_window_days)),
+        -- held at all (late or not) meets it: a late one resolves the flag
         ('INITIAL_APPOINTMENT_OVERDUE',
          initial_deadline,
-         (initial_must_be_face_to_face AND first_made IS NOT NULL AND first_made IS DISTINCT FROM first_f2f)
-         OR NOT coalesce(i.first <= initial_deadline, %(on)s <= initial_deadline AND i.first IS NULL)),
+         NOT final_third AND i.first IS NULL AND %(on)s > initial_deadline),
         ('HOME_VISIT_OVERDUE',
          start_date + home_visit_days,
-         needs_home_visit AND NOT coalesce(
+         NOT final_third AND needs_home_visit AND NOT coalesce(
             first_home_visit <= start_date + home_visit_days,
             %(on)s <= start_date + home_visit_days AND first_home_visit IS NULL)),
         ('REGISTRATION_REVIEW_OVERDUE', review_due, review_due IS NOT NULL),
@@ -293,8 +318,15 @@ def _upper(on: date, now: datetime) -> datetime:
     return min(now, local_midnight(on + timedelta(days=1)))
 
 
+def initial_deadlines(on: date, working_days: int) -> tuple[list[date], list[date]]:
+    """Every active sentence's start date and its initial appointment deadline (kit.calendar)."""
+    starts = list(Sentence.objects.active(on).order_by("start_date").values_list("start_date", flat=True).distinct())
+    return starts, [add_working_days(start, working_days) for start in starts]
+
+
 def floor_params(policy: ContactPolicy, on: date, now: datetime) -> dict[str, Any]:
     base = next(rule for rule in policy.rules.all() if rule.is_base)
+    starts, deadlines = initial_deadlines(on, int(base.initial_appointment_working_days))
     return {
         "policy": policy.pk,
         "on": on,
@@ -303,6 +335,9 @@ def floor_params(policy: ContactPolicy, on: date, now: datetime) -> dict[str, An
         "end_of_day": local_midnight(on + timedelta(days=1)),
         "outcome_before": local_midnight(on - timedelta(days=int(base.outcome_recording_days))),
         "tz": settings.TIME_ZONE,
+        "deadline_starts": starts,
+        "deadlines": deadlines,
+        "reset_started": RESET_STARTED,
     }
 
 
