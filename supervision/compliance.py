@@ -21,29 +21,61 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import OrderType, Person, Sentence
-from supervision.models import Contact, ContactPolicy, EnforcementAction, EnforcementKind
+from supervision.models import Contact, ContactPolicy, EnforcementAction, EnforcementKind, EnforcementOutcome
 
 # Statute, not policy: Sentencing Act 2020 Sch. 10 para 6 speaks of a warning "within the previous
 # 12 months", and the status shown to practitioners counts over the same rolling 12 months.
 TWELVE_MONTHS = relativedelta(months=12)
 
 # The orders the statutory "warning, then must refer" rule applies to (Sch. 10 para 6; Sch. 16 for SSOs).
+# Post-sentence supervision has no such rule: a warning may precede a breach referral, never compels one.
 COURT_ORDERS = frozenset({OrderType.CO, OrderType.SSO})
-LICENCES = frozenset({OrderType.LICENCE, OrderType.PSS})
 
-# Which decisions suit which order. No further action suits any order.
+_WARN_OR_REFER = (EnforcementKind.WARNING_LETTER, EnforcementKind.BREACH_REFERRAL, EnforcementKind.NO_FURTHER_ACTION)
+
+# The decisions the law allows for each order. No further action suits any order.
+# - CO / SSO: a warning or a breach referral (Sentencing Act 2020 Sch. 10 para 6; Sch. 16).
+# - Licence: a licence compliance letter or recall consideration (Criminal Justice Act 2003 s.254).
+# - PSS is not a licence, so recall is not available: a breach of a supervision requirement goes to
+#   the magistrates' court (CJA 2003 s.256AC), and a warning may come first.
 KINDS_FOR_ORDER: dict[str, tuple[EnforcementKind, ...]] = {
-    OrderType.CO: (EnforcementKind.WARNING_LETTER, EnforcementKind.BREACH_REFERRAL, EnforcementKind.NO_FURTHER_ACTION),
-    OrderType.SSO: (EnforcementKind.WARNING_LETTER, EnforcementKind.BREACH_REFERRAL, EnforcementKind.NO_FURTHER_ACTION),
+    OrderType.CO: _WARN_OR_REFER,
+    OrderType.SSO: _WARN_OR_REFER,
     OrderType.LICENCE: (
         EnforcementKind.LICENCE_COMPLIANCE_LETTER,
         EnforcementKind.RECALL_CONSIDERATION,
         EnforcementKind.NO_FURTHER_ACTION,
     ),
+    OrderType.PSS: _WARN_OR_REFER,
+}
+
+# How proceedings may end, by order: what the court may do on a proved breach (CO: Sentencing Act
+# 2020 Sch. 10 para 10; SSO: Sch. 16 para 13; PSS: CJA 2003 s.256AC(4)), or the recall decision.
+_NOT_PROVEN = EnforcementOutcome.NOT_PROVEN
+OUTCOMES_FOR_ORDER: dict[str, tuple[EnforcementOutcome, ...]] = {
+    OrderType.CO: (
+        EnforcementOutcome.ORDER_AMENDED,
+        EnforcementOutcome.FINED,
+        EnforcementOutcome.RESENTENCED,
+        _NOT_PROVEN,
+    ),
+    OrderType.SSO: (
+        EnforcementOutcome.SENTENCE_ACTIVATED,
+        EnforcementOutcome.ORDER_AMENDED,
+        EnforcementOutcome.FINED,
+        _NOT_PROVEN,
+    ),
     OrderType.PSS: (
-        EnforcementKind.LICENCE_COMPLIANCE_LETTER,
-        EnforcementKind.RECALL_CONSIDERATION,
-        EnforcementKind.NO_FURTHER_ACTION,
+        EnforcementOutcome.COMMITTED,
+        EnforcementOutcome.FINED,
+        EnforcementOutcome.SUPERVISION_DEFAULT_ORDER,
+        EnforcementOutcome.NO_ORDER,
+        _NOT_PROVEN,
+    ),
+    OrderType.LICENCE: (
+        EnforcementOutcome.RECALLED_FIXED_TERM,
+        EnforcementOutcome.RECALLED_STANDARD,
+        EnforcementOutcome.NOT_RECALLED,
     ),
 }
 
@@ -150,6 +182,11 @@ def kinds_for(order_type: str, *, referral_required: bool = False) -> tuple[Enfo
     if referral_required:
         return (EnforcementKind.BREACH_REFERRAL,)
     return KINDS_FOR_ORDER.get(order_type, (EnforcementKind.NO_FURTHER_ACTION,))
+
+
+def outcomes_for(order_type: str) -> tuple[EnforcementOutcome, ...]:
+    """The outcomes proceedings on this order can have (the legacy "not recorded" is never offered)."""
+    return OUTCOMES_FOR_ORDER.get(order_type, (_NOT_PROVEN,))
 
 
 # --- The case's summary --------------------------------------------------------------------------

@@ -32,7 +32,13 @@ from supervision.models.contacts import (
     Frequency,
     OutcomeType,
 )
-from supervision.models.enforcement import EnforcementAction, EnforcementKind, ResetDecision, ResetState
+from supervision.models.enforcement import (
+    EnforcementAction,
+    EnforcementKind,
+    EnforcementOutcome,
+    ResetDecision,
+    ResetState,
+)
 from supervision.models.policy import (
     CaseStanding,
     ContactPolicy,
@@ -57,6 +63,7 @@ __all__ = [
     "ContactType",
     "EnforcementAction",
     "EnforcementKind",
+    "EnforcementOutcome",
     "Frequency",
     "HomeVisitRiskAssessment",
     "InformationRequest",

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import NO_DELETES, Person, Sentence, User
+from cases.models import NO_DELETES, OrderType, Person, Sentence, User
 
 
 class EnforcementKind(models.TextChoices):
@@ -18,6 +18,40 @@ class EnforcementKind(models.TextChoices):
     LICENCE_COMPLIANCE_LETTER = "LICENCE_COMPLIANCE_LETTER", "Licence compliance letter"
     RECALL_CONSIDERATION = "RECALL_CONSIDERATION", "Recall consideration"
     NO_FURTHER_ACTION = "NO_FURTHER_ACTION", "No further action"
+
+
+class EnforcementOutcome(models.TextChoices):
+    """How breach or recall proceedings ended. Which outcomes the law allows depends on the order
+    (supervision.compliance.outcomes_for)."""
+
+    # Community order: Sentencing Act 2020 Sch. 10 para 10. Suspended sentence order: Sch. 16 para 13.
+    ORDER_AMENDED = "ORDER_AMENDED", "Order amended: more onerous requirements (or a longer period)"
+    FINED = "FINED", "Fine"
+    RESENTENCED = "RESENTENCED", "Order revoked and re-sentenced for the original offence"
+    SENTENCE_ACTIVATED = "SENTENCE_ACTIVATED", "Suspended sentence activated (in full or a lesser term)"
+    # Post-sentence supervision: Criminal Justice Act 2003 s.256AC(4).
+    COMMITTED = "COMMITTED", "Committed to prison (up to 14 days)"
+    SUPERVISION_DEFAULT_ORDER = "SUPERVISION_DEFAULT_ORDER", "Supervision default order (unpaid work or curfew)"
+    NO_ORDER = "NO_ORDER", "Breach proved: the court made no order"
+    # Licence: Criminal Justice Act 2003 s.254 (and s.255A fixed-term recall).
+    RECALLED_FIXED_TERM = "RECALLED_FIXED_TERM", "Recalled: fixed-term recall"
+    RECALLED_STANDARD = "RECALLED_STANDARD", "Recalled: standard recall"
+    NOT_RECALLED = "NOT_RECALLED", "Not recalled: the licence continues"
+    # Any order.
+    NOT_PROVEN = "NOT_PROVEN", "Breach not proved, or the proceedings were withdrawn"
+    # Proceedings concluded before outcomes were recorded (the conclusion says in words).
+    NOT_RECORDED = "NOT_RECORDED", "Not recorded (see the details)"
+
+
+# What a breach referral is called on post-sentence supervision: it goes to the magistrates' court.
+PSS_BREACH_REFERRAL_LABEL = "Refer to the magistrates' court for breach"
+
+
+def decision_label(order_type: str, kind: str) -> str:
+    """A decision as offered and shown for this order: on PSS a breach referral goes to the magistrates' court."""
+    if order_type == OrderType.PSS and kind == EnforcementKind.BREACH_REFERRAL:
+        return PSS_BREACH_REFERRAL_LABEL
+    return str(EnforcementKind(kind).label)
 
 
 class EnforcementQuerySet(models.QuerySet["EnforcementAction"]):
@@ -55,6 +89,9 @@ class EnforcementAction(models.Model):
         "supervision.ContactPolicy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     concluded_on = models.DateField(null=True, blank=True, help_text="When breach or recall proceedings ended.")
+    outcome = models.CharField(
+        max_length=30, choices=EnforcementOutcome.choices, blank=True, help_text="How the proceedings ended."
+    )
     conclusion = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -73,6 +110,12 @@ class EnforcementAction(models.Model):
                 condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=models.F("decided_on")),
                 name="enforcement_concluded_after_decision",
             ),
+            models.CheckConstraint(
+                condition=Q(decided_on__gte=models.F("failure_date")), name="enforcement_decided_after_failure"
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | ~Q(outcome=""), name="enforcement_concluded_with_outcome"
+            ),
         ]
         indexes = [models.Index(fields=["person", "-decided_on"])]
 
@@ -85,6 +128,12 @@ class EnforcementAction(models.Model):
             self.kind in (EnforcementKind.BREACH_REFERRAL, EnforcementKind.RECALL_CONSIDERATION)
             and self.concluded_on is None
         )
+
+    @property
+    def label(self) -> str:
+        """The decision as the practitioner chose it (a PSS breach referral goes to the magistrates'
+        court). Reads the sentence: select it with the action."""
+        return decision_label(self.sentence.order_type, self.kind)
 
 
 class ResetState(models.TextChoices):

@@ -418,17 +418,15 @@ def _home_visits(person: Person, limit: int, names: _Names) -> Pending:
 def _enforcement(person: Person, limit: int, names: _Names) -> Pending:
     actions = (
         EnforcementAction.objects.filter(person=person)
-        .select_related("decided_by")
+        .select_related("decided_by", "sentence")
         .order_by(Coalesce("concluded_on", "decided_on").desc(), "-created_at")[:limit]
     )
     href = _url("supervision:compliance", person.crn)
     entries = []
     for action in actions:
-        entries.append(
-            Entry(action.created_at, EventKind.ENFORCEMENT, action.get_kind_display(), str(action.decided_by), href)
-        )
+        entries.append(Entry(action.created_at, EventKind.ENFORCEMENT, action.label, str(action.decided_by), href))
         if action.concluded_on:
-            what = f"{action.get_kind_display()}: proceedings concluded"
+            what = f"{action.label}: proceedings concluded ({action.get_outcome_display()})"
             entries.append(
                 Entry(
                     _at_start_of(action.concluded_on),

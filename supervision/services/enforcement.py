@@ -2,8 +2,14 @@
 
 The statutory rule is enforced here, not only in the form: on a community order or SSO, a warning
 given in the 12 months before the failure means the only lawful decision is a breach referral
-(Sentencing Act 2020 Sch. 10 para 6). Response periods come from the contact policy in force, and
-the action names the policy version it used.
+(Sentencing Act 2020 Sch. 10 para 6). Each order gets only the decisions the law allows for it
+(`supervision.compliance.kinds_for`: no recall on post-sentence supervision) and its proceedings end
+only in the outcomes the law allows (`outcomes_for`).
+
+A decision is dated the day it was made (`decided_on`: given by the practitioner, today by default;
+never in the future, never before the failure it answers), so a decision entered late is still
+right, and the 12 months a warning counts for run from the day it was actually given. Response
+periods come from the contact policy in force on that day, and the action names the version used.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from django.utils import timezone
 
 from cases.models import Person, Sentence, User
 from supervision import tasks
-from supervision.compliance import kinds_for, referral_warning, warnings_given
+from supervision.compliance import kinds_for, outcomes_for, referral_warning, warnings_given
 from supervision.models import Contact, EnforcementAction, EnforcementKind
+from supervision.models.enforcement import decision_label
 
 # The contact-policy parameter that sets each decision's response period. No further action has none.
 RESPONSE_PARAMETER = {
@@ -49,8 +56,9 @@ def record_enforcement_action(
     rationale: str,
     by: User,
     contact_thread_id: uuid.UUID | None = None,
+    decided_on: date | None = None,
 ) -> EnforcementAction:
-    """Record a practitioner's decision on a failure to comply."""
+    """Record a practitioner's decision on a failure to comply, dated the day it was made."""
     _check_can_change(by)
     if sentence.person_id != person.pk:
         raise ValueError("The sentence belongs to another person")
@@ -58,17 +66,22 @@ def record_enforcement_action(
     if not rationale:
         raise ValidationError({"rationale": "Enter the reasons for your decision"})
     today = timezone.localdate()
+    decided_on = decided_on or today
     if failure_date > today:
         raise ValidationError({"failure_date": "The failure to comply must be today or in the past"})
+    _check_decided_on(decided_on, failure_date, today)
     if contact_thread_id is not None and not _is_failure_of(person, contact_thread_id):
         raise ValidationError({"contact_thread_id": "That contact is not a failure to comply on this case"})
     # Serialise decisions on one case, so two people cannot both give "the first" warning.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     warning_date = referral_warning(sentence.order_type, warnings_given(sentence), failure_date)
     _check_kind(sentence, kind, warning_date)
-    from supervision.policy import policy_for
+    from supervision.policy import NoPolicyInForce, policy_for
 
-    policy, params = policy_for(person, today)
+    try:
+        policy, params = policy_for(person, decided_on)
+    except NoPolicyInForce as error:
+        raise ValidationError({"decided_on": f"{error}: enter a later date"}) from error
     parameter = RESPONSE_PARAMETER.get(EnforcementKind(kind))
     response_days = int(params[parameter]) if parameter else 0
     with pghistory.context(user=by.pk):
@@ -78,12 +91,12 @@ def record_enforcement_action(
             kind=kind,
             failure_date=failure_date,
             contact_thread_id=contact_thread_id,
-            decided_on=today,
+            decided_on=decided_on,
             decided_by=by,
             rationale=rationale,
             referral_required=warning_date is not None,
             response_days=response_days,
-            evidence_due=today + timedelta(days=response_days) if response_days else None,
+            evidence_due=decided_on + timedelta(days=response_days) if response_days else None,
             policy=policy,
         )
     tasks.enqueue_refresh(person.pk)
@@ -94,9 +107,18 @@ def _is_failure_of(person: Person, thread_id: uuid.UUID) -> bool:
     return Contact.objects.current().for_person(person).failures().filter(thread_id=thread_id).exists()
 
 
+def _check_decided_on(decided_on: date, failure_date: date, today: date) -> None:
+    if decided_on > today:
+        raise ValidationError({"decided_on": "The date of the decision must be today or in the past"})
+    if decided_on < failure_date:
+        message = f"The date of the decision must be on or after {failure_date:%-d %B %Y}, the failure to comply"
+        raise ValidationError({"decided_on": message})
+
+
 def _check_kind(sentence: Sentence, kind: str, warning_date: date | None) -> None:
-    if kind not in kinds_for(sentence.order_type):
-        valid = ", ".join(k.label.lower() for k in kinds_for(sentence.order_type))
+    allowed = kinds_for(sentence.order_type)
+    if kind not in allowed:
+        valid = ", ".join(decision_label(sentence.order_type, k).lower() for k in allowed)
         raise ValidationError({"kind": f"For a {sentence.get_order_type_display().lower()} choose {valid}"})
     if warning_date is not None and kind != EnforcementKind.BREACH_REFERRAL:
         raise ValidationError({"kind": must_refer_message(warning_date)})
@@ -104,24 +126,28 @@ def _check_kind(sentence: Sentence, kind: str, warning_date: date | None) -> Non
 
 @transaction.atomic
 def conclude_enforcement(
-    action: EnforcementAction, *, by: User, concluded_on: date, conclusion: str
+    action: EnforcementAction, *, by: User, concluded_on: date, outcome: str, conclusion: str
 ) -> EnforcementAction:
-    """End breach or recall proceedings. Failures are then counted afresh from `concluded_on`."""
+    """End breach or recall proceedings with an outcome the law allows for the order. Failures are
+    then counted afresh from `concluded_on`."""
     _check_can_change(by)
-    action = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+    action = EnforcementAction.objects.select_for_update(of=("self",)).select_related("sentence").get(pk=action.pk)
     if not action.in_progress:
         raise ValidationError("These proceedings are not in progress, so they cannot be concluded")
+    if outcome not in outcomes_for(action.sentence.order_type):
+        raise ValidationError({"outcome": "Select how the proceedings ended"})
     conclusion = conclusion.strip()
     if not conclusion:
-        raise ValidationError({"conclusion": "Enter the outcome of the proceedings"})
+        raise ValidationError({"conclusion": "Enter the details of the outcome"})
     if concluded_on > timezone.localdate():
         raise ValidationError({"concluded_on": "The date the proceedings ended must be today or in the past"})
     if concluded_on < action.decided_on:
         message = f"The date the proceedings ended must be on or after {action.decided_on:%-d %B %Y}, when they began"
         raise ValidationError({"concluded_on": message})
     action.concluded_on = concluded_on
+    action.outcome = outcome
     action.conclusion = conclusion[:1000]
     with pghistory.context(user=by.pk):
-        action.save(update_fields=["concluded_on", "conclusion"])
+        action.save(update_fields=["concluded_on", "outcome", "conclusion"])
     tasks.enqueue_refresh(action.person_id)
     return action

@@ -23,6 +23,7 @@ from supervision.compliance import (
     governing_sentence,
     kinds_for,
     local_date,
+    outcomes_for,
     referral_warning,
     warnings_given,
 )
@@ -86,6 +87,7 @@ def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
     warning_date = referral_warning(sentence.order_type, warnings_given(sentence), failure_date)
     form = EnforcementDecisionForm(
         request.POST or None,
+        order_type=sentence.order_type,
         kinds=kinds_for(sentence.order_type, referral_required=warning_date is not None),
         refused_message=enforcement_services.must_refer_message(warning_date) if warning_date else "",
     )
@@ -102,7 +104,7 @@ def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
-            messages.success(request, f"{action.get_kind_display()} recorded")
+            messages.success(request, f"{action.label} recorded")
             return redirect("supervision:compliance", crn=person.crn)
     context = {
         "form": form,
@@ -120,15 +122,17 @@ def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
 def conclude(request: HttpRequest, crn: str, action_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
-    action = get_object_or_404(EnforcementAction.objects.select_related("decided_by"), pk=action_id, person=person)
-    form = ConcludeEnforcementForm(request.POST or None)
+    action = get_object_or_404(
+        EnforcementAction.objects.select_related("decided_by", "sentence"), pk=action_id, person=person
+    )
+    form = ConcludeEnforcementForm(request.POST or None, outcomes=outcomes_for(action.sentence.order_type))
     if request.method == "POST" and form.is_valid():
         try:
             enforcement_services.conclude_enforcement(action, by=user, **form.cleaned_data)
         except ValidationError as error:
             raise_service_errors(form, error)
         else:
-            messages.success(request, f"{action.get_kind_display()} concluded")
+            messages.success(request, f"{action.label} concluded")
             return redirect("supervision:compliance", crn=person.crn)
     return render(
         request, "supervision/compliance/conclude_form.html", {"form": form, "person": person, "action": action}

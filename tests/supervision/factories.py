@@ -57,7 +57,7 @@ class EnforcementActionFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     sentence = factory.LazyAttribute(lambda o: o.person.sentences.first())
     kind = "WARNING_LETTER"
-    failure_date = factory.LazyFunction(timezone.localdate)
     decided_on = factory.LazyFunction(timezone.localdate)
+    failure_date = factory.LazyAttribute(lambda o: o.decided_on)
     decided_by = factory.LazyAttribute(lambda o: o.person.practitioner)
     rationale = "Failed to attend without an acceptable reason."

@@ -116,6 +116,7 @@ def test_the_count_since_the_last_breach_restarts_when_it_concludes(pats_case, o
         failure_date=TODAY - timedelta(days=90),
         decided_on=TODAY - timedelta(days=85),
         concluded_on=TODAY - timedelta(days=50),
+        outcome="ORDER_AMENDED",
         conclusion="Order continued with an extra requirement",
     )
 

@@ -167,7 +167,8 @@ def test_it_names_the_latest_qualifying_warning():
         ("CO", {"WARNING_LETTER", "BREACH_REFERRAL", "NO_FURTHER_ACTION"}),
         ("SSO", {"WARNING_LETTER", "BREACH_REFERRAL", "NO_FURTHER_ACTION"}),
         ("LICENCE", {"LICENCE_COMPLIANCE_LETTER", "RECALL_CONSIDERATION", "NO_FURTHER_ACTION"}),
-        ("PSS", {"LICENCE_COMPLIANCE_LETTER", "RECALL_CONSIDERATION", "NO_FURTHER_ACTION"}),
+        # PSS is not a licence: no recall; a breach goes to the magistrates' court (CJA 2003 s.256AC).
+        ("PSS", {"WARNING_LETTER", "BREACH_REFERRAL", "NO_FURTHER_ACTION"}),
     ],
 )
 def test_each_order_has_its_own_decisions(order_type, kinds):

@@ -20,6 +20,7 @@ from tests.supervision.factories import ContactFactory, EnforcementActionFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+TODAY_FIELDS = date_fields("decided_on", TODAY)
 
 
 @pytest.fixture
@@ -66,7 +67,8 @@ def test_a_warning_gets_its_response_period_from_the_policy(pats_case, order, pa
         ("CO", "BREACH_REFERRAL", 10),
         ("SSO", "WARNING_LETTER", 7),
         ("LICENCE", "LICENCE_COMPLIANCE_LETTER", 7),
-        ("PSS", "RECALL_CONSIDERATION", 1),
+        ("PSS", "BREACH_REFERRAL", 10),
+        ("PSS", "WARNING_LETTER", 7),
         ("CO", "NO_FURTHER_ACTION", 0),
         ("LICENCE", "NO_FURTHER_ACTION", 0),
     ],
@@ -86,7 +88,8 @@ def test_each_decision_has_its_response_period(pats_case, pat, order_type, kind,
         ("CO", "RECALL_CONSIDERATION"),
         ("SSO", "LICENCE_COMPLIANCE_LETTER"),
         ("LICENCE", "WARNING_LETTER"),
-        ("PSS", "BREACH_REFERRAL"),
+        ("PSS", "RECALL_CONSIDERATION"),
+        ("PSS", "LICENCE_COMPLIANCE_LETTER"),
     ],
 )
 def test_it_refuses_a_decision_that_does_not_suit_the_order(pats_case, pat, order_type, kind):
@@ -156,19 +159,21 @@ def test_the_decision_is_audited(pats_case, order, pat):
 def test_concluding_ends_the_breach(pats_case, order, pat):
     action = decide(pats_case, order, pat, kind="BREACH_REFERRAL")
 
-    concluded = conclude_enforcement(action, by=pat, concluded_on=TODAY, conclusion="Court fined, order continues")
+    concluded = conclude_enforcement(
+        action, by=pat, concluded_on=TODAY, outcome="FINED", conclusion="Court fined, order continues"
+    )
 
-    assert concluded.concluded_on == TODAY
+    assert (concluded.concluded_on, concluded.outcome) == (TODAY, "FINED")
     assert not concluded.in_progress
     with pytest.raises(ValidationError):
-        conclude_enforcement(concluded, by=pat, concluded_on=TODAY, conclusion="Again")
+        conclude_enforcement(concluded, by=pat, concluded_on=TODAY, outcome="FINED", conclusion="Again")
 
 
 def test_a_warning_cannot_be_concluded(pats_case, order, pat):
     action = decide(pats_case, order, pat)
 
     with pytest.raises(ValidationError):
-        conclude_enforcement(action, by=pat, concluded_on=TODAY, conclusion="Done")
+        conclude_enforcement(action, by=pat, concluded_on=TODAY, outcome="FINED", conclusion="Done")
 
 
 # --- The decision page --------------------------------------------------------------------------
@@ -182,7 +187,9 @@ def test_a_practitioner_records_a_warning(as_pat, pats_case, order):
     contact = failure(pats_case)
 
     page = as_pat.get(decision_url(contact)).content.decode()
-    response = as_pat.post(decision_url(contact), {"kind": "WARNING_LETTER", "rationale": "Missed without reason"})
+    response = as_pat.post(
+        decision_url(contact), {"kind": "WARNING_LETTER", "rationale": "Missed without reason", **TODAY_FIELDS}
+    )
 
     assert "Warning letter" in page and "Refer for breach" in page and "Recall consideration" not in page
     assert response.status_code == 302 and response["Location"] == "/people/X100001/compliance/"
@@ -221,7 +228,9 @@ def test_it_refuses_a_warning_when_referral_is_required(as_pat, pats_case, order
     warned = warning(pats_case, order, 40)
     contact = failure(pats_case)
 
-    response = as_pat.post(decision_url(contact), {"kind": "WARNING_LETTER", "rationale": "Another chance"})
+    response = as_pat.post(
+        decision_url(contact), {"kind": "WARNING_LETTER", "rationale": "Another chance", **TODAY_FIELDS}
+    )
 
     assert_problem(
         response,
@@ -233,7 +242,7 @@ def test_it_refuses_a_warning_when_referral_is_required(as_pat, pats_case, order
 def test_it_refuses_a_missing_rationale(as_pat, pats_case, order):
     contact = failure(pats_case)
 
-    response = as_pat.post(decision_url(contact), {"kind": "WARNING_LETTER", "rationale": ""})
+    response = as_pat.post(decision_url(contact), {"kind": "WARNING_LETTER", "rationale": "", **TODAY_FIELDS})
 
     assert_problem(response, "Enter the reasons for your decision")
     assert not EnforcementAction.objects.exists()
@@ -242,7 +251,9 @@ def test_it_refuses_a_missing_rationale(as_pat, pats_case, order):
 def test_it_refuses_a_decision_not_valid_for_the_order(as_pat, pats_case, order):
     contact = failure(pats_case)
 
-    response = as_pat.post(decision_url(contact), {"kind": "RECALL_CONSIDERATION", "rationale": "Recall"})
+    response = as_pat.post(
+        decision_url(contact), {"kind": "RECALL_CONSIDERATION", "rationale": "Recall", **TODAY_FIELDS}
+    )
 
     assert_problem(response, "Select a decision from the list")
     assert not EnforcementAction.objects.exists()
@@ -251,14 +262,16 @@ def test_it_refuses_a_decision_not_valid_for_the_order(as_pat, pats_case, order)
 def test_it_refuses_no_decision(as_pat, pats_case, order):
     contact = failure(pats_case)
 
-    assert_problem(as_pat.post(decision_url(contact), {"rationale": "x"}), "Select a decision")
+    assert_problem(as_pat.post(decision_url(contact), {"rationale": "x", **TODAY_FIELDS}), "Select a decision")
 
 
 def test_without_a_named_failure_it_takes_the_latest_awaiting(as_pat, pats_case, order):
     failure(pats_case, 5)
     latest = failure(pats_case, 1)
 
-    as_pat.post("/people/X100001/compliance/decisions/new/", {"kind": "WARNING_LETTER", "rationale": "Missed"})
+    as_pat.post(
+        "/people/X100001/compliance/decisions/new/", {"kind": "WARNING_LETTER", "rationale": "Missed", **TODAY_FIELDS}
+    )
 
     assert EnforcementAction.objects.get().contact_thread_id == latest.thread_id
 
@@ -310,13 +323,15 @@ def breach(pats_case, order):
 def test_a_practitioner_concludes_a_breach(as_pat, breach):
     page = as_pat.get("/people/X100001/compliance/").content.decode()
     response = as_pat.post(
-        conclude_url(breach), {**date_fields("concluded_on", TODAY), "conclusion": "Court added unpaid work"}
+        conclude_url(breach),
+        {**date_fields("concluded_on", TODAY), "outcome": "ORDER_AMENDED", "conclusion": "Court added unpaid work"},
     )
 
     assert "Breach in progress" in page and "Conclude" in page
     assert response.status_code == 302
     breach.refresh_from_db()
     assert breach.concluded_on == TODAY and breach.conclusion == "Court added unpaid work"
+    assert breach.outcome == "ORDER_AMENDED"
     after = as_pat.get("/people/X100001/compliance/").content.decode()
     assert f"since {TODAY:%-d %B %Y}" in after
     assert "the end of the last breach or recall" in after
@@ -324,7 +339,8 @@ def test_a_practitioner_concludes_a_breach(as_pat, breach):
 
 def test_it_refuses_a_conclusion_before_the_decision(as_pat, breach):
     response = as_pat.post(
-        conclude_url(breach), {**date_fields("concluded_on", TODAY - timedelta(days=30)), "conclusion": "Withdrawn"}
+        conclude_url(breach),
+        {**date_fields("concluded_on", TODAY - timedelta(days=30)), "outcome": "NOT_PROVEN", "conclusion": "Withdrawn"},
     )
 
     assert_problem(
@@ -338,19 +354,22 @@ def test_it_refuses_a_missing_outcome_and_a_bad_date(as_pat, breach):
     response = as_pat.post(conclude_url(breach), {**date_fields("concluded_on", day="31", month="2", year="2026")})
 
     assert_problem(response, "The date the proceedings ended must be a real date")
-    assert_problem(response, "Enter the outcome of the proceedings")
+    assert_problem(response, "Select how the proceedings ended")
+    assert_problem(response, "Enter the details of the outcome")
 
 
 def test_it_refuses_to_conclude_a_warning(as_pat, pats_case, order):
     letter = warning(pats_case, order, 3)
 
-    response = as_pat.post(conclude_url(letter), {**date_fields("concluded_on", TODAY), "conclusion": "Done"})
+    response = as_pat.post(
+        conclude_url(letter), {**date_fields("concluded_on", TODAY), "outcome": "NOT_PROVEN", "conclusion": "Done"}
+    )
 
     assert_problem(response, "These proceedings are not in progress, so they cannot be concluded")
 
 
 def test_concluding_is_refused_to_read_only_and_hidden_from_other_regions(as_rory, as_olga, breach):
-    data = {**date_fields("concluded_on", TODAY), "conclusion": "x"}
+    data = {**date_fields("concluded_on", TODAY), "outcome": "FINED", "conclusion": "x"}
 
     assert as_rory.post(conclude_url(breach), data).status_code == 403
     assert as_olga.post(conclude_url(breach), data).status_code == 404
