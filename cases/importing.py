@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,6 +43,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import (
+    CATEGORY_UNITS,
     CRN_REGEX,
     PDU,
     PNC_REGEX,
@@ -54,8 +56,13 @@ from cases.models import (
     Region,
     Registration,
     RegistrationType,
+    Requirement,
+    RequirementCategory,
+    RequirementUnit,
     Role,
     RoshLevel,
+    RsrScore,
+    RsrSource,
     Sentence,
     Team,
     User,
@@ -89,6 +96,9 @@ OPTIONAL_COLUMNS = (
     "postcode",
     "mappa_category",
     "mappa_level",
+    "requirements",
+    "rsr",
+    "rsr_date",
     "region_name",
     "pdu_name",
     "team_name",
@@ -120,6 +130,8 @@ MAPPA_LEVELS = range(1, 4)
 # Staff a case can be allocated to (the same rule as cases.services.allocate).
 ALLOCATABLE_ROLES = {Role.PRACTITIONER, Role.SPO}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CATEGORIES: dict[str, RequirementCategory] = {choice.value: choice for choice in RequirementCategory}
+UNITS: dict[str, RequirementUnit] = {choice.value: choice for choice in RequirementUnit if choice.value}
 TIER = re.compile(r"^[A-D][0-3]S?$")
 # Field lengths from the models, checked here so a long value is a row error, not a rollback.
 MAX_LENGTHS = {
@@ -203,6 +215,18 @@ class PersonRow:
     address_line1: str
     town: str
     postcode: str
+    requirements: tuple[RequirementRow, ...] = ()
+    rsr: Decimal | None = None
+    rsr_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    """One requirement (or licence condition) of the sentence: `CATEGORY[:LENGTH[:UNIT]]`."""
+
+    category: RequirementCategory
+    length: int | None
+    unit: str
 
 
 @dataclass
@@ -362,6 +386,53 @@ class _Cells:
             self.reasons.append(f'{column} "{self.raw.get(column)}" is not true or false')
         return BOOLEANS.get(value, False)
 
+    def requirements(self, column: str) -> tuple[RequirementRow, ...]:
+        """`RAR:20:DAYS;UPW:120:HOURS;EXCLUSION`: a category, then its length and unit if measured (the
+        unit may be left out where the category has one measure: RAR days, UPW hours...)."""
+        found: list[RequirementRow] = []
+        for item in (part.strip() for part in self.raw.get(column).split(";")):
+            if item:
+                requirement = self._requirement(column, item)
+                if requirement is not None:
+                    found.append(requirement)
+        return tuple(found)
+
+    def _requirement(self, column: str, item: str) -> RequirementRow | None:
+        category_code, length_text, unit_code, *extra = [*item.upper().split(":"), "", ""]
+        category = CATEGORIES.get(category_code.strip())
+        if category is None or any(extra):
+            allowed = ", ".join(CATEGORIES)
+            self.reasons.append(f'{column} "{item}" is not CATEGORY[:LENGTH[:UNIT]] with a category of {allowed}')
+            return None
+        length_text, unit_code = length_text.strip(), unit_code.strip()
+        if length_text and not (length_text.isdigit() and int(length_text) > 0):
+            self.reasons.append(f'{column} "{item}": the length must be a whole number more than 0')
+            return None
+        if unit_code and unit_code not in UNITS:
+            self.reasons.append(f'{column} "{item}": the unit must be one of {", ".join(UNITS)}')
+            return None
+        if unit_code and not length_text:
+            self.reasons.append(f'{column} "{item}" gives a unit but no length')
+            return None
+        unit = unit_code or (CATEGORY_UNITS.get(category, RequirementUnit.NONE).value if length_text else "")
+        if length_text and not unit:
+            self.reasons.append(f'{column} "{item}" needs a unit ({", ".join(UNITS)})')
+            return None
+        return RequirementRow(category, int(length_text) if length_text else None, unit)
+
+    def percent(self, column: str) -> Decimal | None:
+        value = self.raw.get(column)
+        if not value:
+            return None
+        try:
+            score = Decimal(value)
+        except InvalidOperation:
+            score = Decimal(-1)
+        if not score.is_finite() or not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.01")):
+            self.reasons.append(f'{column} "{value}" is not a percentage from 0 to 100 (at most 2 decimal places)')
+            return None
+        return score
+
     def codes(self, column: str) -> tuple[str, ...]:
         codes = tuple(code.strip().upper() for code in self.raw.get(column).split(";") if code.strip())
         repeated = sorted({code for code in codes if codes.count(code) > 1})
@@ -401,6 +472,12 @@ def parse_row(raw: RawRow, today: date) -> tuple[PersonRow | None, list[str]]:
     )
     if raw.get("town") and not (raw.get("address_line1") or raw.get("postcode")):
         c.reasons.append("an address needs address_line1 or postcode")
+    requirements = c.requirements("requirements")
+    rsr, rsr_date = c.percent("rsr"), c.date("rsr_date") if raw.get("rsr_date") else None
+    if rsr_date and rsr is None and not raw.get("rsr"):
+        c.reasons.append("rsr_date is given but rsr is blank")
+    if rsr_date and rsr_date > today:
+        c.reasons.append(f"rsr_date {rsr_date} is in the future")
     if c.reasons or date_of_birth is None or gender is None or rosh is None or order_type is None:
         return None, c.reasons
     if start is None or end is None:
@@ -430,6 +507,9 @@ def parse_row(raw: RawRow, today: date) -> tuple[PersonRow | None, list[str]]:
         address_line1=raw.get("address_line1"),
         town=raw.get("town"),
         postcode=raw.get("postcode"),
+        requirements=requirements,
+        rsr=rsr,
+        rsr_date=(rsr_date or today) if rsr is not None else None,
     )
     return row, []
 
@@ -672,9 +752,12 @@ def _write_new_cases(rows: list[PersonRow], refs: ReferenceData, *, rationale: s
     people = {row.crn: _person(row, refs, now) for row in rows}
     _insert(Person, people.values())
     _insert(Allocation, [_allocation(people[row.crn], rationale, now) for row in rows])
-    _insert(Sentence, [_sentence(people[row.crn], row) for row in rows])
+    sentences = {row.crn: _sentence(people[row.crn], row) for row in rows}
+    _insert(Sentence, sentences.values())
+    _insert(Requirement, [r for row in rows for r in _requirements(sentences[row.crn], row)])
     _insert(Registration, [r for row in rows for r in _registrations(people[row.crn], row, refs, today)])
     _insert(Address, [a for row in rows if (a := _address(people[row.crn], row, today))])
+    _insert(RsrScore, [r for row in rows if (r := _rsr(people[row.crn], row, now))])
 
 
 def _insert(model: type[M], objects: Iterable[M]) -> None:
@@ -722,6 +805,25 @@ def _sentence(person: Person, row: PersonRow) -> Sentence:
         start_date=row.sentence_start,
         expected_end_date=row.sentence_end,
     )
+
+
+def _requirements(sentence: Sentence, row: PersonRow) -> Iterator[Requirement]:
+    # As cases.services.add_requirement: each starts with the sentence.
+    for requirement in row.requirements:
+        yield Requirement(
+            sentence=sentence,
+            category=requirement.category,
+            length=requirement.length,
+            unit=requirement.unit,
+            start_date=sentence.start_date,
+        )
+
+
+def _rsr(person: Person, row: PersonRow, now: datetime) -> RsrScore | None:
+    # As cases.services.record_rsr: the RSR recorded where it arrived (here, the extract).
+    if row.rsr is None or row.rsr_date is None:
+        return None
+    return RsrScore(person=person, score=row.rsr, calculated_on=row.rsr_date, source=RsrSource.IMPORT, recorded_at=now)
 
 
 def _known_from(row: PersonRow, today: date) -> date:

@@ -563,6 +563,60 @@ class Registration(models.Model):
         return f"Category {self.mappa_category or '?'}, level {self.mappa_level or '?'}"
 
 
+# The RoSH registers (nDelius codes) and the level each records: the tier reads them as the MoJ
+# tier service does (TIER `domain/enums/Rosh.kt`; reference/standards.md section 3.1).
+ROSH_REGISTRATION_LEVELS: dict[str, RoshLevel] = {
+    "RVHR": RoshLevel.VERY_HIGH,
+    "RHRH": RoshLevel.HIGH,
+    "RMRH": RoshLevel.MEDIUM,
+    "RLRH": RoshLevel.LOW,
+}
+
+
+# --- Predictor scores recorded outside an assessment -------------------------------------------
+
+
+class RsrSource(models.TextChoices):
+    ASSESSMENT = "ASSESSMENT", "Completed assessment"
+    STANDALONE = "STANDALONE", "Standalone RSR calculation"
+    IMPORT = "IMPORT", "Imported caseload"
+
+
+class RsrScoreQuerySet(models.QuerySet["RsrScore"]):
+    def latest_first(self) -> RsrScoreQuerySet:
+        """The order "the latest RSR on the case" is read in: calculated last, then recorded last."""
+        return self.order_by("-calculated_on", "-recorded_at")
+
+
+@pghistory.track()
+class RsrScore(models.Model):
+    """An RSR (risk of serious recidivism, %) where it arrives: a completed assessment, a standalone
+    calculation (for example for a pre-sentence report) or an imported caseload. The tier uses the
+    latest, whether or not an assessment carries it, as the MoJ tier service does. Never edited: a
+    new calculation is a new row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="rsr_scores")
+    score = models.DecimalField("RSR", max_digits=5, decimal_places=2, help_text="Percent")
+    calculated_on = models.DateField()
+    source = models.CharField(max_length=20, choices=RsrSource.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = RsrScoreQuerySet.as_manager()
+
+    class Meta:
+        triggers = [NO_DELETES]
+        ordering = ["-calculated_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="rsr_score_percent"),
+        ]
+        indexes = [models.Index(fields=["person", "-calculated_on"])]
+
+    def __str__(self) -> str:
+        return f"RSR {self.score}% for {self.person.crn} on {self.calculated_on:%d %b %Y}"
+
+
 # --- Allocation ------------------------------------------------------------------------------
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pghistory
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +31,8 @@ from cases.models import (
     RequirementUnit,
     Role,
     RoshLevel,
+    RsrScore,
+    RsrSource,
     Sentence,
     Team,
     User,
@@ -338,6 +341,37 @@ def update_risk_summary(person: Person, *, rosh: str, by: User | None) -> bool:
         person.save(update_fields=["rosh", "updated_at"])
     case_changed(person.pk)
     return True
+
+
+def _rsr(score: Decimal | str | float) -> Decimal:
+    try:
+        value = Decimal(str(score)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValidationError({"score": "The RSR score must be a number, like 4 or 6.25"}) from None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError({"score": "The RSR score must be between 0 and 100"})
+    return value
+
+
+@transaction.atomic
+def record_rsr(
+    person: Person, *, score: Decimal | str | float, calculated_on: date, source: str, by: User | None
+) -> RsrScore:
+    """Record an RSR score where it arrives (an assessment, a standalone calculation, an import). The
+    tier takes the latest one on the case, so the change is announced (the tier listener runs)."""
+    if by is not None and not by.can_change_cases:
+        raise PermissionDenied("Your role cannot record RSR scores")
+    if source not in RsrSource.values:
+        raise ValueError(f"Unknown RSR source {source!r}")
+    value = _rsr(score)
+    if calculated_on > timezone.localdate():
+        raise ValidationError({"calculated_on": "The date the RSR was calculated must be today or in the past"})
+    with pghistory.context(**_actor(by)):
+        rsr = RsrScore.objects.create(
+            person=person, score=value, calculated_on=calculated_on, source=source, recorded_by=by
+        )
+    case_changed(person.pk)
+    return rsr
 
 
 _TIER = re.compile(r"^[A-D][0-3]S?$")

@@ -38,6 +38,14 @@ app.conf.beat_schedule = {
         "task": "inspections.tasks.sweep_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # 01:45 every night: recalculate the tiers that the passage of time alone changes today (a
+    # woman's breach or recall leaving the 12 months, an assessment passing the 55 weeks it counts
+    # for), before the 02:30 sweep, so the day's tier (and the policy rules scoped by it) is right
+    # when the sweep and the working day start. One small task per case due; most nights few are.
+    "recalculate-due-tiers": {
+        "task": "supervision.tasks.recalculate_due_tiers",
+        "schedule": crontab(hour=1, minute=45),
+    },
     # 07:00 Monday to Friday: the daily flags digest e-mail to practitioners and SPOs. After the
     # 02:30 sweep has finished (hours of margin), before the working day starts, so it is in the
     # inbox when staff sign in. Not at weekends, when staff are not at work: Monday's digest

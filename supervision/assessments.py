@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from cases.models import ROSH_ORDER, Grade, OrderType, RoshLevel
+from cases.models import ROSH_ORDER, Gender, Grade, OrderType, RoshLevel
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, Assessment, Need, NeedSeverity
 
 
@@ -79,6 +80,12 @@ ROSH_TO = {
     "rosh_children": "children",
     "rosh_staff": "staff",
     "rosh_prisoners": "prisoners",
+}
+# The factors for women (scored by the tier) as the assessment asks them.
+WOMEN_QUESTIONS = {
+    "parenting_responsibilities": "Does she have parenting responsibilities?",
+    "impulsivity": "Is impulsivity a problem?",
+    "temper_control": "Is temper control a problem?",
 }
 TEXT_FIELDS = {
     "risk_of_harm_analysis": "Risk of harm analysis",
@@ -134,8 +141,27 @@ class Section:
         return not self.problems
 
 
+def asks_women_factors(assessment: Assessment) -> bool:
+    """The factors for women are asked of women (the tier scores them for women only). Reads the
+    assessment's person: load it with the assessment (an assessment of no one asks nothing)."""
+    try:
+        return bool(assessment.person.gender == Gender.FEMALE)
+    except ObjectDoesNotExist:
+        return False
+
+
+def women_section(assessment: Assessment) -> Section:
+    problems = tuple(
+        f"Answer: {question[0].lower()}{question[1:]}"
+        for name, question in WOMEN_QUESTIONS.items()
+        if getattr(assessment, name) is None
+    )
+    return Section("women", "Factors for women", problems)
+
+
 def sections(assessment: Assessment) -> list[Section]:
-    """The task-list sections of an assessment, each with what is still missing."""
+    """The task-list sections of an assessment, each with what is still missing (the factors for
+    women only for a woman)."""
     a = assessment
     rosh = tuple(f"Select the RoSH to {ROSH_TO[name]}" for name in ROSH_FIELDS if not getattr(a, name))
     predictors = tuple(
@@ -171,6 +197,7 @@ def sections(assessment: Assessment) -> list[Section]:
             if a.safeguarding_information_used.strip()
             else ("Say how safeguarding and domestic abuse information was used",),
         ),
+        *([women_section(a)] if asks_women_factors(a) else []),
     ]
 
 
@@ -197,6 +224,14 @@ def predictor_rows(assessment: Assessment) -> list[dict[str, Any]]:
         shown = f"{Decimal(score).normalize():f}" if score is not None else ""
         rows.append({"name": PREDICTOR_LABELS[name], "score": shown, "band": found.label if found else ""})
     return rows
+
+
+def women_rows(assessment: Assessment) -> list[dict[str, str]]:
+    """The factors for women as recorded (none for a man)."""
+    if not asks_women_factors(assessment):
+        return []
+    answers = {True: "Yes", False: "No", None: "Not answered"}
+    return [{"question": q, "answer": answers[getattr(assessment, name)]} for name, q in WOMEN_QUESTIONS.items()]
 
 
 def need_rows(assessment: Assessment) -> list[dict[str, str]]:
@@ -266,6 +301,10 @@ def diff(previous: Assessment | None, current: Assessment) -> list[Change]:
             changes.append(
                 Change(need.label, _severity_label(old_needs.get(need, "")), _severity_label(new_needs.get(need, "")))
             )
+    answers = {True: "Yes", False: "No", None: "Not answered"}
+    for name, question in WOMEN_QUESTIONS.items():
+        if before(name) != getattr(current, name) and (previous is not None or getattr(current, name) is not None):
+            changes.append(Change(question, answers[before(name)], answers[getattr(current, name)]))
     for name, label in TEXT_FIELDS.items():
         if (before(name) or "").strip() != getattr(current, name).strip():
             changes.append(Change(label, is_text=True))

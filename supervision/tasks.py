@@ -51,3 +51,25 @@ def recalculate_tier(person_id: str) -> str:
 
     calculation = recalculate_tier_for(person_id, trigger="Case record changed")
     return calculation.tier if calculation else "missing"
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=840,
+    time_limit=900,
+)
+def recalculate_due_tiers() -> int:
+    """Queue a tier recalculation for every case whose inputs time alone has changed today (a breach
+    or recall leaving the 12 months, an assessment passing 55 weeks). Idempotent: a recalculated case
+    is no longer due, and recalculating one twice stores nothing new. Returns how many it queued."""
+    from django.utils import timezone
+
+    from supervision.services.tier import due_for_recalculation
+
+    due = due_for_recalculation(timezone.localdate())
+    for person_id in due:
+        recalculate_tier.delay(str(person_id))
+    return len(due)

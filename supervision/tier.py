@@ -6,14 +6,35 @@ Source: reference/standards.md §3.5 (from TIER ``ProtectLevelCalculator.kt`` an
 ``ChangeLevelCalculator.kt``). Every factor is reported with its points and the reason, so the
 page can show how a tier was reached.
 
+The inputs, and where they come from (``supervision.services.tier.tier_inputs_for``):
+
+- RoSH: the highest of the case's RoSH (the latest valid assessment's overall RoSH, else the case's
+  own) and its RoSH registration (``RVHR`` very high, ``RHRH`` high, ``RMRH`` medium, ``RLRH`` low:
+  the MoJ tier service reads RoSH from these registers, and the rest of this service treats ``RVHR``
+  as very high RoSH). The higher one counts, so a registration never lowers an assessed RoSH.
+- RSR: the latest RSR recorded on the case wherever it arrived (a completed assessment, a standalone
+  calculation, the caseload import; ``cases.RsrScore``), with or without an assessment, as the MoJ
+  service takes the latest RSR (``rsrscore``) on the case. "RSR 23%, no assessment" is B2.
+- A valid assessment: the latest complete one, completed in the last 55 weeks
+  (``ASSESSMENT_VALID_WEEKS``: one completed exactly 55 weeks ago still counts, one a day older does
+  not), as the MoJ service (``AssessmentApiService``: completed after today - 55 weeks - 1 day). Its
+  needs, OGRS and the factors for women are used; with none the change level is 2. RoSH and RSR
+  are not aged out: the latest recorded risk stays until it is reassessed (the review-overdue check
+  flags a stale assessment). DOMAIN.md is silent on the age limit; this is the MoJ service's rule.
+- Previous breach or recall (women only): a breach referral or recall consideration decided in the
+  12 months ending on the day (``breach_or_recall_counts``: the rolling 12 months compliance uses, so
+  one 364 days ago counts and one 366 days ago does not). The MoJ service counts enforcement in the
+  last 365 days; the two readings differ only on the anniversary itself.
+- Women only: parenting responsibilities (OASys 6.9) and impulsivity or temper control (11.2 or 11.4,
+  2 points if either is a problem) are recorded on the assessment; when not recorded (``None``) they
+  give nothing and the breakdown says so.
+
 Choices made where the source leaves room:
 
 - Only the higher of RSR and RoSH counts; both are reported, the lower with 0 points.
 - OGRS ÷ 10 is floored (49.99% gives 4 points), as the Kotlin integer division does.
 - MAPPA counts the highest level among the active MAPPA registrations.
 - Complexity factors count once per registration type.
-- Women only: parenting responsibilities and impulsivity / temper control come from the assessment;
-  when they are not recorded (``None``) they give nothing and the breakdown says so.
 - No mandate for change wins over "no valid assessment" (the source checks it first).
 """
 
@@ -21,11 +42,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any
 
-from cases.models import OrderType, RequirementCategory, RoshLevel
+from dateutil.relativedelta import relativedelta
+
+from cases.models import ROSH_ORDER, OrderType, RequirementCategory, RoshLevel
 from supervision.models import Need, NeedSeverity
 
 # --- Published tables (the rule itself, not admin-set policy) ---------------------------------
@@ -57,6 +81,10 @@ IOM_POINTS = 2
 CHANGE_BANDS: tuple[tuple[int, int], ...] = ((20, 3), (10, 2), (0, 1))
 NO_MANDATE_LEVEL = 0
 NO_ASSESSMENT_LEVEL = 2
+# An assessment counts for the tier this long after it was completed (the MoJ tier service's limit).
+ASSESSMENT_VALID_WEEKS = 55
+# A breach or recall counts for the women-only factor this long (a rolling 12 months).
+BREACH_OR_RECALL_MONTHS = 12
 
 # Requirements that restrict rather than change: on their own (or with unpaid work) they give no
 # mandate for change. Residence is counted as restrictive: it says where, not what to work on.
@@ -79,12 +107,41 @@ class Axis(StrEnum):
     CHANGE = "change"
 
 
+def assessment_valid_until(completed_on: date) -> date:
+    """The last day a complete assessment counts for the tier."""
+    return completed_on + timedelta(weeks=ASSESSMENT_VALID_WEEKS)
+
+
+def assessment_counts(completed_on: date | None, on: date) -> bool:
+    """Whether an assessment completed on `completed_on` counts for the tier on `on` (55 weeks)."""
+    return completed_on is not None and completed_on <= on <= assessment_valid_until(completed_on)
+
+
+def breach_or_recall_counts_until(decided_on: date) -> date:
+    """The last day a breach referral or recall consideration counts: the day before its anniversary."""
+    return decided_on + relativedelta(months=BREACH_OR_RECALL_MONTHS) - timedelta(days=1)
+
+
+def breach_or_recall_counts(decided_on: date, on: date) -> bool:
+    """Whether a breach or recall decided on `decided_on` is "previous breach or recall" on `on`."""
+    return decided_on <= on <= breach_or_recall_counts_until(decided_on)
+
+
+def higher_rosh(*levels: str) -> str:
+    """The highest of the RoSH levels given ("" when none is)."""
+    return max((level for level in levels if level), key=lambda level: ROSH_ORDER[RoshLevel(level)], default="")
+
+
 @dataclass(frozen=True)
 class TierInputs:
     """What the tier is worked out from. Percentages as Decimals; ``None`` means not known."""
 
     rosh: str = ""
+    # The level of the case's RoSH registration (RVHR, RHRH, ...), if it has one.
+    rosh_registered: str = ""
     rsr: Decimal | None = None
+    # Where the RSR came from, for the breakdown (e.g. "standalone calculation, 3 Jan 2031").
+    rsr_from: str = ""
     ogrs: Decimal | None = None
     mappa_level: int | None = None
     complexity_factors: tuple[str, ...] = ()
@@ -185,11 +242,25 @@ def _protect_factors(inputs: TierInputs) -> list[TierFactor]:
     return [*_rsr_or_rosh(inputs), _mappa(inputs.mappa_level), *_complexity(inputs), *_women(inputs)]
 
 
+def _rosh_text(inputs: TierInputs, level: str, points: int) -> str:
+    if not level:
+        return "RoSH not recorded"
+    text = f"RoSH {RoshLevel(level).label.lower()}: {points} points"
+    if inputs.rosh_registered == level and (
+        not inputs.rosh or ROSH_ORDER[RoshLevel(level)] > ROSH_ORDER[RoshLevel(inputs.rosh)]
+    ):
+        text += " (from the RoSH registration)"
+    return text
+
+
 def _rsr_or_rosh(inputs: TierInputs) -> list[TierFactor]:
     rsr = rsr_points(inputs.rsr)
-    rosh = ROSH_POINTS.get(inputs.rosh, 0)
+    level = higher_rosh(inputs.rosh, inputs.rosh_registered)
+    rosh = ROSH_POINTS.get(level, 0)
     rsr_text = f"RSR {inputs.rsr}%: {rsr} points" if inputs.rsr is not None else "RSR not recorded"
-    rosh_text = f"RoSH {RoshLevel(inputs.rosh).label.lower()}: {rosh} points" if inputs.rosh else "RoSH not recorded"
+    if inputs.rsr is not None and inputs.rsr_from:
+        rsr_text = f"RSR {inputs.rsr}% ({inputs.rsr_from}): {rsr} points"
+    rosh_text = _rosh_text(inputs, level, rosh)
     rosh_counts = rosh >= rsr
     lower = " (not counted: only the higher of RSR and RoSH counts)"
     return [
@@ -217,14 +288,21 @@ def _women(inputs: TierInputs) -> list[TierFactor]:
     return [
         _women_factor("Parenting responsibilities", inputs.parenting_responsibilities),
         _women_factor("Impulsivity or temper control", inputs.impulsivity_or_temper),
-        _women_factor("Previous breach or recall", inputs.previous_breach_or_recall),
+        _women_factor("Previous breach or recall", inputs.previous_breach_or_recall, in_12_months=True),
     ]
 
 
-def _women_factor(name: str, present: bool | None) -> TierFactor:
+def _women_factor(name: str, present: bool | None, *, in_12_months: bool = False) -> TierFactor:
     if present is None:
         return TierFactor(Axis.PROTECT, name, 0, "Not recorded in the assessment, so not counted")
-    return TierFactor(Axis.PROTECT, name, WOMEN_FACTOR_POINTS if present else 0, "Yes" if present else "No")
+    text = "Yes" if present else "No"
+    if in_12_months:
+        text += (
+            " (a breach referral or recall consideration in the last 12 months)"
+            if present
+            else " (none in the last 12 months)"
+        )
+    return TierFactor(Axis.PROTECT, name, WOMEN_FACTOR_POINTS if present else 0, text)
 
 
 # --- Change -------------------------------------------------------------------------------
@@ -245,7 +323,7 @@ def _change(inputs: TierInputs) -> tuple[int, int, list[TierFactor]]:
         reason = "Only restrictive requirements or unpaid work, and not a custodial sentence: change level 0"
         return NO_MANDATE_LEVEL, 0, [TierFactor(Axis.CHANGE, "No mandate for change", 0, reason)]
     if not inputs.has_valid_assessment:
-        reason = "No completed assessment: change level 2 until one is completed"
+        reason = f"No assessment completed in the last {ASSESSMENT_VALID_WEEKS} weeks: change level 2 until one is"
         return NO_ASSESSMENT_LEVEL, 0, [TierFactor(Axis.CHANGE, "No valid assessment", 0, reason)]
     recorded = [
         (need, inputs.needs[need])

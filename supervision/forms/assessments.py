@@ -8,7 +8,7 @@ from django import forms
 
 from cases.models import RoshLevel
 from probation.govuk import GovUKDateField, GovUKForm
-from supervision.assessments import PREDICTOR_LABELS, ROSH_TO
+from supervision.assessments import PREDICTOR_LABELS, ROSH_TO, WOMEN_QUESTIONS
 from supervision.models import AssessmentType, Need, NeedSeverity, ObjectiveStatus
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
 
@@ -105,6 +105,53 @@ class NeedsForm(GovUKForm):
 
     def needs(self) -> dict[str, str]:
         return {code: severity for code, severity in self.cleaned_data.items() if severity}
+
+
+def _yes_no(label: str, hint: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=hint,
+        choices=[("True", "Yes"), ("False", "No")],
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select yes or no"},
+    )
+
+
+class WomenFactorsForm(GovUKForm):
+    """The factors for women the tier scores (OASys 6.9, 11.2 and 11.4)."""
+
+    parenting_responsibilities = _yes_no(
+        WOMEN_QUESTIONS["parenting_responsibilities"], "Caring for children, full or part time (OASys 6.9)."
+    )
+    impulsivity = _yes_no(WOMEN_QUESTIONS["impulsivity"], "Some or significant problems (OASys 11.2).")
+    temper_control = _yes_no(WOMEN_QUESTIONS["temper_control"], "Some or significant problems (OASys 11.4).")
+
+
+class RsrScoreForm(GovUKForm):
+    score = forms.DecimalField(
+        label="RSR score (%)",
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the RSR score",
+            "invalid": "The RSR score must be a number, like 4 or 6.25",
+            "min_value": "The RSR score must be between 0 and 100",
+            "max_value": "The RSR score must be between 0 and 100",
+            "max_digits": "The RSR score must be between 0 and 100",
+            "max_decimal_places": "The RSR score must have no more than 2 decimal places",
+            "max_whole_digits": "The RSR score must be between 0 and 100",
+        },
+    )
+    calculated_on = GovUKDateField(
+        label="Date it was calculated",
+        past_only=True,
+        error_messages={"required": "Enter the date the RSR was calculated", "incomplete": "Enter the date"},
+    )
 
 
 class AnalysisForm(GovUKForm):

@@ -62,6 +62,8 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 
 ROSH_FIELDS = ("rosh_public", "rosh_known_adult", "rosh_children", "rosh_staff", "rosh_prisoners")
 PREDICTOR_FIELDS = ("ogrs", "ovp", "ogp", "osp", "rsr")
+# Asked of women only; the tier scores them (TIER `AdditionalFactorsForWomen`: OASys 6.9, 11.2, 11.4).
+WOMEN_FIELDS = ("parenting_responsibilities", "impulsivity", "temper_control")
 
 
 def _rosh(label: str) -> models.CharField:  # type: ignore[type-arg]
@@ -97,6 +99,15 @@ class Assessment(models.Model):
     osp = _predictor("OSP")
     rsr = _predictor("RSR")
     needs = models.JSONField(default=dict, blank=True, help_text="Need code → severity (NeedSeverity).")
+    parenting_responsibilities = models.BooleanField(
+        "Parenting responsibilities", null=True, blank=True, help_text="OASys 6.9. Women only; blank: not asked."
+    )
+    impulsivity = models.BooleanField(
+        "Impulsivity is a problem", null=True, blank=True, help_text="OASys 11.2. Women only; blank: not asked."
+    )
+    temper_control = models.BooleanField(
+        "Temper control is a problem", null=True, blank=True, help_text="OASys 11.4. Women only; blank: not asked."
+    )
     risk_of_harm_analysis = models.TextField(blank=True)
     risk_management_plan = models.TextField(blank=True)
     contingency_plan = models.TextField(blank=True)
@@ -233,10 +244,17 @@ class TierCalculation(models.Model):
     change_points = models.PositiveIntegerField()
     breakdown = models.JSONField(default=dict, help_text="Each factor and the points it gave.")
     trigger = models.CharField(max_length=200, blank=True, help_text="What changed to cause the recalculation.")
+    recalculate_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The next day the passage of time alone changes an input (a breach or recall leaving the 12 "
+        "months, the assessment passing 55 weeks): the daily job recalculates the tier then.",
+    )
 
     class Meta:
         triggers = [NO_DELETES]
         ordering = ["-calculated_at"]
+        indexes = [models.Index(fields=["recalculate_on"], name="tier_recalculate_on")]
         constraints = [
             models.CheckConstraint(condition=Q(tier__regex=r"^[A-D][0-3]S?$"), name="tier_calculation_format")
         ]

@@ -18,17 +18,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Person, Role, RoshLevel, Sentence, User
-from cases.services import update_risk_summary
+from cases.models import Person, Role, RoshLevel, RsrSource, Sentence, User
+from cases.services import record_rsr, update_risk_summary
 from supervision import tasks
 from supervision.assessments import TEXT_FIELDS, missing, needs_countersignature, overall_rosh
 from supervision.models import Assessment, AssessmentStatus, AssessmentType, Need, NeedSeverity, ReviewTrigger
-from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, WOMEN_FIELDS
 from supervision.services.tier import recalculate_tier
 
-EDITABLE_FIELDS = frozenset({*ROSH_FIELDS, "rosh_overall", *PREDICTOR_FIELDS, "needs", *TEXT_FIELDS})
+EDITABLE_FIELDS = frozenset({*ROSH_FIELDS, "rosh_overall", *PREDICTOR_FIELDS, "needs", *WOMEN_FIELDS, *TEXT_FIELDS})
 # Copied from the last complete assessment into a new one, so a review starts from what is known.
-CARRIED_FIELDS = (*ROSH_FIELDS, "rosh_overall", *PREDICTOR_FIELDS, "needs", *TEXT_FIELDS)
+CARRIED_FIELDS = (*ROSH_FIELDS, "rosh_overall", *PREDICTOR_FIELDS, "needs", *WOMEN_FIELDS, *TEXT_FIELDS)
 TEXT_MAX = 20000
 
 
@@ -90,6 +90,10 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = _percent(name, value, errors)
         elif name == "needs":
             cleaned[name] = _needs(value or {}, errors)
+        elif name in WOMEN_FIELDS:
+            if value not in (None, True, False):
+                errors[name] = "Select yes or no"
+            cleaned[name] = value
         else:
             text = (value or "").strip()
             if len(text) > TEXT_MAX:
@@ -226,6 +230,10 @@ def _complete(assessment: Assessment, *, by: User, extra: list[str]) -> Assessme
         assessment.save(update_fields=[*extra, "status", "next_review_due"])
         ReviewTrigger.objects.filter(person=person, met_by__isnull=True, raised_on__lte=assessment.completed_on).update(
             met_by=assessment
+        )
+    if assessment.rsr is not None:  # RSR is recorded where it arrives; the tier reads the latest
+        record_rsr(
+            person, score=assessment.rsr, calculated_on=assessment.completed_on, source=RsrSource.ASSESSMENT, by=by
         )
     recalculate_tier(person, trigger="Assessment completed", by=by)
     if not announced:  # a changed RoSH has announced the change already

@@ -19,9 +19,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import person_page
+from cases import services as case_services
 from cases.access import get_person_for_user, require_role
 from cases.forms import raise_service_errors
-from cases.models import Person, Role, RoshLevel, User
+from cases.models import Person, Role, RoshLevel, RsrScore, RsrSource, User
 from cases.web import signed_in_user
 from probation.govuk import GovUKForm
 from supervision import assessments as rules
@@ -33,7 +34,7 @@ from supervision.models import (
     PlanObjective,
     SentencePlan,
 )
-from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, WOMEN_FIELDS
 from supervision.services import assessments as services
 from supervision.services import plans as plan_services
 
@@ -45,6 +46,7 @@ SECTION_FORMS: dict[str, type[GovUKForm]] = {
     "analysis": forms.AnalysisForm,
     "plans": forms.PlansForm,
     "safeguarding": forms.SafeguardingForm,
+    "women": forms.WomenFactorsForm,
 }
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "rosh": (*ROSH_FIELDS, "rosh_overall"),
@@ -52,6 +54,7 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "analysis": ("risk_of_harm_analysis",),
     "plans": ("risk_management_plan", "contingency_plan"),
     "safeguarding": ("safeguarding_information_used",),
+    "women": WOMEN_FIELDS,
 }
 
 
@@ -77,7 +80,9 @@ def _for_change(request: HttpRequest, crn: str) -> tuple[User, Person]:
 
 def _assessment(person: Person, assessment_id: uuid.UUID) -> Assessment:
     queryset = Assessment.objects.select_related("author", "countersigned_by")
-    return get_object_or_404(queryset, pk=assessment_id, person=person)
+    assessment = get_object_or_404(queryset, pk=assessment_id, person=person)
+    assessment.person = person  # the case in hand: the rules read it (the factors for women)
+    return assessment
 
 
 def _previous(assessment: Assessment) -> Assessment | None:
@@ -99,6 +104,7 @@ def _presented(assessment: Assessment) -> dict[str, Any]:
         "rosh_rows": rules.rosh_rows(assessment),
         "predictor_rows": rules.predictor_rows(assessment),
         "need_rows": rules.need_rows(assessment),
+        "women_rows": rules.women_rows(assessment),
     }
 
 
@@ -116,6 +122,8 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         .select_related("author", "countersigned_by")
         .order_by("-completed_on", "-started_at")
     )
+    for assessment in history:
+        assessment.person = person
     latest = next((a for a in history if a.status == AssessmentStatus.COMPLETE), None)
     plan = (
         SentencePlan.objects.filter(person=person)
@@ -131,6 +139,7 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         "history": history,
         "in_progress": services.in_progress(person),
         "review": rules.next_review(person),
+        "rsr_scores": list(RsrScore.objects.filter(person=person).latest_first().select_related("recorded_by")[:5]),
         "plan": plan,
         "can_change": _can_change(user),
         "is_team_spo": _is_team_spo(user, person),
@@ -197,7 +206,8 @@ def section(request: HttpRequest, crn: str, assessment_id: uuid.UUID, section: s
     user, person = _for_change(request, crn)
     assessment = _assessment(person, assessment_id)
     form_class = SECTION_FORMS.get(section)
-    if form_class is None:
+    title = next((s.title for s in rules.sections(assessment) if s.key == section), None)
+    if form_class is None or title is None:  # e.g. the factors for women, for a man
         raise Http404("No such section")
     if request.method == "GET" and assessment.status != AssessmentStatus.DRAFT:
         return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
@@ -209,7 +219,6 @@ def section(request: HttpRequest, crn: str, assessment_id: uuid.UUID, section: s
             raise_service_errors(form, error)
         else:
             return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
-    title = next(s.title for s in rules.sections(assessment) if s.key == section)
     context: dict[str, Any] = {"form": form, "person": person, "assessment": assessment, "title": title}
     if section == "safeguarding":
         context["information"] = InformationRequest.objects.filter(person=person, received_on__isnull=False).order_by(
@@ -365,11 +374,29 @@ def agreement(request: HttpRequest, crn: str, plan_id: uuid.UUID) -> HttpRespons
     return render(request, "supervision/risk/agreement_form.html", {"form": form, "person": person, "plan": plan})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_rsr(request: HttpRequest, crn: str) -> HttpResponse:
+    """A standalone RSR calculation (an assessment's RSR is recorded when it is completed)."""
+    user, person = _for_change(request, crn)
+    form = forms.RsrScoreForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.record_rsr(person, source=RsrSource.STANDALONE, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_service_errors(form, error)
+        else:
+            messages.success(request, f"RSR score of {form.cleaned_data['score']:f}% recorded")
+            return redirect("supervision:risk", crn=person.crn)
+    return render(request, "supervision/risk/rsr_form.html", {"form": form, "person": person})
+
+
 ASSESSMENT = "people/<str:crn>/risk/assessments/<uuid:assessment_id>/"
 PLAN = "people/<str:crn>/risk/plans/<uuid:plan_id>/"
 urlpatterns = [
     path("people/<str:crn>/risk/", risk, name="risk"),
     path("people/<str:crn>/risk/assessments/new/", start, name="start_assessment"),
+    path("people/<str:crn>/risk/rsr/new/", record_rsr, name="record_rsr"),
     path(ASSESSMENT, assessment_page, name="assessment"),
     path(f"{ASSESSMENT}check/", check, name="check_assessment"),
     path(f"{ASSESSMENT}countersign/", countersign, name="countersign_assessment"),

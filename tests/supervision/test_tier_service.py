@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Person
-from cases.services import set_tier
+from cases.services import record_rsr, set_tier
 from supervision import tasks
 from supervision.models import Assessment, TierCalculation
 from supervision.services import tier as tier_services
@@ -63,6 +63,9 @@ def test_inputs_come_from_the_latest_complete_assessment(pats_case, pat, order):
         needs={"DRUGS": "SEVERE"},
     )
     assessment(pats_case, pat, status="DRAFT", rosh_overall="VERY_HIGH")
+    # RSR is read from where it was recorded (completing an assessment records its RSR).
+    record_rsr(pats_case, score=Decimal("1"), calculated_on=TODAY - timedelta(days=100), source="ASSESSMENT", by=pat)
+    record_rsr(pats_case, score=Decimal("7.5"), calculated_on=TODAY - timedelta(days=5), source="ASSESSMENT", by=pat)
 
     inputs = tier_inputs_for(pats_case)
 
