@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cases.management.commands.generate_national_dataset import PERSON, make_uuid, pick, weighted
+from kit.calendar import next_working_day
 from supervision.models import ContactType, OutcomeType
 
 if TYPE_CHECKING:
@@ -80,9 +82,10 @@ class _Clock:
         return f"{day} {minutes // 60:02d}:{minutes % 60:02d}:00+00"
 
 
+@cache
 def _working_day(ordinal: int) -> int:
-    weekday = (ordinal - 1) % 7  # date.fromordinal(1) is a Monday
-    return ordinal + (7 - weekday if weekday >= 5 else 0)
+    """The day itself or the next working day (kit.calendar: no weekends, no bank holidays), by ordinal."""
+    return next_working_day(date.fromordinal(ordinal)).toordinal()
 
 
 def load_contacts(ds: Dataset, cur: Any) -> int:

@@ -50,6 +50,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from cases.models import ROSH_ORDER, OrderType, RequirementCategory, RoshLevel
+from supervision.compliance import rolling_window_start
 from supervision.models import Need, NeedSeverity
 
 # --- Published tables (the rule itself, not admin-set policy) ---------------------------------
@@ -83,7 +84,7 @@ NO_MANDATE_LEVEL = 0
 NO_ASSESSMENT_LEVEL = 2
 # An assessment counts for the tier this long after it was completed (the MoJ tier service's limit).
 ASSESSMENT_VALID_WEEKS = 55
-# A breach or recall counts for the women-only factor this long (a rolling 12 months).
+# A breach or recall counts for the women-only factor for the rolling 12 months (compliance's window).
 BREACH_OR_RECALL_MONTHS = 12
 
 # Requirements that restrict rather than change: on their own (or with unpaid work) they give no
@@ -117,14 +118,19 @@ def assessment_counts(completed_on: date | None, on: date) -> bool:
     return completed_on is not None and completed_on <= on <= assessment_valid_until(completed_on)
 
 
-def breach_or_recall_counts_until(decided_on: date) -> date:
-    """The last day a breach referral or recall consideration counts: the day before its anniversary."""
-    return decided_on + relativedelta(months=BREACH_OR_RECALL_MONTHS) - timedelta(days=1)
-
-
 def breach_or_recall_counts(decided_on: date, on: date) -> bool:
-    """Whether a breach or recall decided on `decided_on` is "previous breach or recall" on `on`."""
-    return decided_on <= on <= breach_or_recall_counts_until(decided_on)
+    """Whether a breach or recall decided on `decided_on` is "previous breach or recall" on `on`: in
+    the rolling 12 months ending `on`, the window compliance counts failures in (one name for it)."""
+    return rolling_window_start(on) <= decided_on <= on
+
+
+def breach_or_recall_counts_until(decided_on: date) -> date:
+    """The last day a breach referral or recall consideration counts (the day before its anniversary,
+    the end of February for one on 29 February)."""
+    last = decided_on + relativedelta(months=BREACH_OR_RECALL_MONTHS)
+    while not breach_or_recall_counts(decided_on, last):
+        last -= timedelta(days=1)
+    return last
 
 
 def higher_rosh(*levels: str) -> str:

@@ -78,7 +78,7 @@ def tier_facts_for(person: Person, on: date | None = None) -> TierFacts:
         rosh=(assessment.rosh_overall if assessment and assessment.rosh_overall else person.rosh),
         rosh_registered=higher_rosh(*(ROSH_REGISTRATION_LEVELS.get(code, "") for code in codes)),
         rsr=rsr.score if rsr else None,
-        rsr_from=f"{RsrSource(rsr.source).label.lower()}, {rsr.calculated_on:%-d %b %Y}" if rsr else "",
+        rsr_from=f"{_lower_first(RsrSource(rsr.source).label)}, {rsr.calculated_on:%-d %b %Y}" if rsr else "",
         ogrs=assessment.ogrs if assessment else None,
         mappa_level=max(mappa_levels, default=None),
         complexity_factors=tuple(sorted({r.type.description for r in registrations if r.type.is_complexity_factor})),
@@ -102,6 +102,10 @@ def tier_facts_for(person: Person, on: date | None = None) -> TierFacts:
 
 def tier_inputs_for(person: Person, on: date | None = None) -> TierInputs:
     return tier_facts_for(person, on).inputs
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _either(first: bool | None, second: bool | None) -> bool | None:

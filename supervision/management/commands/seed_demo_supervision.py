@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import OrderType, Sentence, User
+from kit.calendar import next_working_day
 from supervision.models import Contact, ContactType, EnforcementAction, EnforcementKind, OutcomeType
 
 DEMO_SEED = 20261121
@@ -104,8 +105,7 @@ def _contact(
 
 
 def _slot(day: date, rng: random.Random) -> datetime:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    day = next_working_day(day)
     return timezone.make_aware(datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14, 15]), rng.choice([0, 30]))))
 
 
