@@ -47,8 +47,8 @@ SORT_FIELDS = {
 
 
 # Extension points, so apps that build on `cases` (e.g. inspections' open-flag badge) can add a
-# column value, a filter and a badge to every caseload without `cases` importing them. Apps register
-# in their `AppConfig.ready()`. An annotation must be one correlated expression (no extra query per row).
+# column value, a filter and a badge to every caseload without `cases` importing them. The composition
+# root (`probation/wiring.py`) registers them. An annotation must be one correlated expression (no extra query per row).
 _ANNOTATIONS: dict[str, Callable[[], Combinable]] = {}
 _FILTERS: dict[str, Callable[[QuerySet[Person], Any], QuerySet[Person]]] = {}
 _BADGES: dict[str, str] = {}

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import pghistory
@@ -32,9 +31,10 @@ from inspections.checks import REGISTRY, CheckFinding, ChunkContext
 from inspections.checks.registry import JsonbRows
 from inspections.models import CheckDefinition, Flag
 from supervision.models import ApprovalRequest, CaseStanding, ContactPolicy
-from supervision.policy.evaluate import evaluate_facts, save_standings
+from supervision.policy.evaluate import evaluate_facts
 from supervision.policy.facts import load_cases
 from supervision.policy.resolve import longest_early_days, policy_in_force
+from supervision.services import standing
 
 CHUNK_SIZE = 500
 NOT_SUPERVISED = "No longer under active supervision"
@@ -186,25 +186,10 @@ def reconcile_chunk(ids: Sequence[uuid.UUID], plan: Plan, *, dry_run: bool = Fal
         result.opened, result.updated = _upsert(_changed(findings, open_flags, plan), plan)
         result.unchanged = len(findings) - result.opened - result.updated
         result.resolved = _resolve(resolutions)
-        result.standings = save_standings(ctx.evaluations.values())
+        result.standings = standing.store_evaluations(ctx.evaluations, ctx.on, queue_tiers=not dry_run)
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            _queue_tiers(ctx)
     return result
-
-
-def _queue_tiers(ctx: ChunkContext) -> None:
-    """The tier's `S` suffix (Probation Reset) starts at the two-thirds point with no record changing,
-    so nothing announces it: queue a tier recalculation, after the chunk commits, for the cases
-    crossing their two-thirds date on the sweep's date. No query here, so a chunk's cost stays fixed;
-    the task is idempotent and stores nothing when the tier did not change."""
-    from supervision.tasks import recalculate_tier
-
-    for person_id, evaluation in ctx.evaluations.items():
-        facts = evaluation.facts
-        if evaluation.active and facts.two_thirds == ctx.on and facts.reset_eligible:
-            transaction.on_commit(partial(recalculate_tier.delay, str(person_id)), robust=True)
 
 
 @dataclass(frozen=True)

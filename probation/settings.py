@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "supervision",
     "monitoring",
     "inspections",
+    # Dev commands only (seed_demo, generate_national_dataset, benchmarks): imported when one runs.
+    "devtools",
+    "probation",  # last: its ready() runs the composition root (probation/wiring.py)
 ]
 
 MIDDLEWARE = [

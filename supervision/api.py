@@ -23,10 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.access import get_person_for_user
-from cases.api import ERROR, ERRORS, PageNumbers
 from cases.models import Person
 from cases.web import signed_in_user
-from probation.govuk import local_midnight
+from kit.api import ERROR, ERRORS, PageNumbers
+from kit.clock import local_midnight
 from supervision.booking import BookingWarnings
 from supervision.models import Contact, ContactQuerySet, ContactType, Frequency, OutcomeType
 from supervision.services.appointments import MAX_OCCURRENCES, book_appointment

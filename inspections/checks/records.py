@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.models import Registration
 from inspections.checks.registry import CheckFinding, ChunkContext, JsonbRows, check, day, spoken
 from inspections.models import FlagKind
-from probation.govuk import local_midnight
+from kit.clock import local_midnight
 
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from cases.models import RoshLevel
-from probation.govuk import GovUKDateField, GovUKForm
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.assessments import PREDICTOR_LABELS, ROSH_TO
 from supervision.models import AssessmentType, Need, NeedSeverity, ObjectiveStatus
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS

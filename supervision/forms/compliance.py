@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from probation.govuk import GovUKDateField, GovUKForm
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.models import EnforcementKind, ResetState
 
 RATIONALE_MAX = 5000

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.access import visible_people
 from cases.models import Person, User
-from probation.govuk import local_midnight
+from kit.clock import local_midnight
 from supervision.models import CaseStanding, Contact, ContactPolicy, ContactQuerySet, PolicyRule
 
 # How far ahead "upcoming appointments" looks: a page layout choice, not a policy number.

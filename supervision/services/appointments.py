@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Sentence, User
 from supervision.booking import BookingWarnings, Slot, booking_warnings
 from supervision.models import AppointmentSeries, Contact, ContactType, Frequency, OutcomeType
 from supervision.services.contacts import LOCATION_MAX_LENGTH, record_outcome
-from supervision.tasks import enqueue_refresh
 
 MIN_OCCURRENCES, MAX_OCCURRENCES = 2, 52  # as the AppointmentSeries constraint
 OVERRIDE_MAX_LENGTH = Contact._meta.get_field("override_reason").max_length or 500
@@ -109,7 +109,7 @@ def book_appointment(
             contact.booking_warnings = warnings if warnings else []
             contact.override_reason = override_reason if warnings else ""
         Contact.objects.bulk_create(contacts)
-    enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return contacts
 
 

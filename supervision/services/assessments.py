@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Role, RoshLevel, Sentence, User
 from cases.services import update_risk_summary
-from supervision import tasks
 from supervision.assessments import TEXT_FIELDS, missing, needs_countersignature, overall_rosh
 from supervision.models import Assessment, AssessmentStatus, AssessmentType, Need, NeedSeverity, ReviewTrigger
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
@@ -71,7 +71,7 @@ def start_assessment(person: Person, *, type: str, by: User) -> Assessment:
     sentence = Sentence.objects.active().filter(person=person).order_by("-start_date").first()
     with pghistory.context(user=by.pk):
         assessment = Assessment.objects.create(person=person, sentence=sentence, type=type, author=by, **carried)
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return assessment
 
 
@@ -161,7 +161,7 @@ def submit_assessment(assessment: Assessment, *, by: User, completed_on: date) -
             assessment.save(
                 update_fields=["completed_on", "rosh_overall", "returned_reason", "countersignature_required", "status"]
             )
-        tasks.enqueue_refresh(assessment.person_id)
+        case_changed(assessment.person_id)
         return assessment
     return _complete(
         assessment, by=by, extra=["completed_on", "rosh_overall", "returned_reason", "countersignature_required"]
@@ -204,7 +204,7 @@ def return_assessment(assessment: Assessment, *, by: User, reason: str) -> Asses
     assessment.countersignature_required = False
     with pghistory.context(user=by.pk):
         assessment.save(update_fields=["status", "returned_reason", "completed_on", "countersignature_required"])
-    tasks.enqueue_refresh(assessment.person_id)
+    case_changed(assessment.person_id)
     return assessment
 
 
@@ -229,7 +229,7 @@ def _complete(assessment: Assessment, *, by: User, extra: list[str]) -> Assessme
         )
     recalculate_tier(person, trigger="Assessment completed", by=by)
     if not announced:  # a changed RoSH has announced the change already
-        tasks.enqueue_refresh(person.pk)
+        case_changed(person.pk)
     return assessment
 
 
@@ -255,5 +255,5 @@ def raise_review_trigger(
             raised_on=raised_on,
             review_due=raised_on + timedelta(days=int(params["review_trigger_days"])),
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return trigger

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Sentence, User
-from supervision import tasks
 from supervision.compliance import kinds_for, referral_warning, warnings_given
 from supervision.models import Contact, EnforcementAction, EnforcementKind
 
@@ -86,7 +86,7 @@ def record_enforcement_action(
             evidence_due=today + timedelta(days=response_days) if response_days else None,
             policy=policy,
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return action
 
 
@@ -123,5 +123,5 @@ def conclude_enforcement(
     action.conclusion = conclusion[:1000]
     with pghistory.context(user=by.pk):
         action.save(update_fields=["concluded_on", "conclusion"])
-    tasks.enqueue_refresh(action.person_id)
+    case_changed(action.person_id)
     return action

@@ -116,11 +116,3 @@ def recalculate_tier_for(person_id: uuid.UUID | str, *, trigger: str) -> TierCal
     if person is None:
         return None
     return recalculate_tier(person, trigger=trigger)
-
-
-def on_case_changed(person_id: str) -> None:
-    """The cases.changes listener: recalculate the tier in the background (cheap to queue; the
-    task stores nothing when nothing changed, so the change it announces ends there)."""
-    from supervision import tasks
-
-    tasks.recalculate_tier.delay(person_id)

@@ -16,8 +16,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cases.forms import raise_service_errors
 from cases.web import signed_in_user
+from kit.forms import raise_service_errors
 from supervision.booking import BookingWarnings
 from supervision.forms.appointments import BookAppointmentForm, RescheduleForm
 from supervision.models import ContactType

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import get_person_for_user, require_role, visible_people
-from cases.forms import raise_service_errors
 from cases.models import PersonQuerySet, Role, Sentence, User
 from cases.web import signed_in_user
+from kit.forms import raise_service_errors
 from supervision.approvals import remote_contact_refusal, remote_supplement_reasons
 from supervision.forms.oversight import DecisionForm, RemoteContactRequestForm, ResetOverrideRequestForm
 from supervision.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Assessment, ResetState

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, Sentence, User
 from cases.web import signed_in_user
+from kit.forms import raise_service_errors
 from supervision.compliance import (
     compliance_summary,
     governing_sentence,

@@ -20,10 +20,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, RoshLevel, User
 from cases.web import signed_in_user
-from probation.govuk import GovUKForm
+from kit.forms import GovUKForm, raise_service_errors
 from supervision import assessments as rules
 from supervision.forms import assessments as forms
 from supervision.models import (

@@ -12,7 +12,6 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from cases.management.commands.generate_national_dataset import CRN_SPACE, PERSON, crn_for, make_uuid
 from cases.models import (
     CRN_REGEX,
     PDU,
@@ -28,6 +27,7 @@ from cases.models import (
     Team,
     User,
 )
+from devtools.national_dataset.people import CRN_SPACE, PERSON, crn_for, make_uuid
 
 pytestmark = pytest.mark.django_db
 

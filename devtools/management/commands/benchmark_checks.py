@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from cases.models import PDU, Person, Registration
 from inspections.models import Flag, FlagKind
-from probation.govuk import local_midnight
+from kit.clock import local_midnight
 from supervision.models import Contact, ContactPolicy
 from supervision.policy.evaluate import evaluate_case
 from supervision.policy.resolve import policy_in_force
