@@ -79,9 +79,7 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[P
     A fixed number of queries whatever the number of rows (registrations are prefetched).
     """
     today = timezone.localdate()
-    current_sentence = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).order_by(
-        "-start_date"
-    )
+    current_sentence = Sentence.objects.filter(person=OuterRef("pk")).governing(today)
     overdue = Registration.objects.review_overdue(today).filter(person=OuterRef("pk"))
     rows = (
         people.annotate(

@@ -30,6 +30,7 @@ from cases.models import Person, Sentence, User
 from inspections.checks import REGISTRY, CheckFinding, ChunkContext
 from inspections.checks.registry import JsonbRows
 from inspections.models import CheckDefinition, Flag
+from kit.clock import now_as_of
 from supervision.models import ApprovalRequest, CaseStanding, ContactPolicy
 from supervision.policy.evaluate import evaluate_facts
 from supervision.policy.facts import load_cases
@@ -92,7 +93,7 @@ class Plan:
         on = on or timezone.localdate()
         policy = policy_in_force(on)
         definitions = {d.kind: d for d in CheckDefinition.objects.all()}
-        return cls(on, _now_on(on), policy, longest_early_days(policy), definitions)
+        return cls(on, now_as_of(on), policy, longest_early_days(policy), definitions)
 
     def is_enabled(self, kind: str) -> bool:
         definition = self.definitions.get(kind)
@@ -104,21 +105,11 @@ class Plan:
         return [kind for kind, check in REGISTRY.items() if check.available and self.is_enabled(kind)]
 
 
-def _now_on(on: date) -> datetime:
-    """'Now' as of `on`: the real time today, the end of that day for a past date."""
-    now = timezone.now()
-    if on >= timezone.localdate(now):
-        return now
-    return timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time())) - timedelta(
-        microseconds=1
-    )
-
-
 def sweep_population(people: QuerySet[Person], on: date) -> QuerySet[Person]:
     """Whom a sweep visits: cases under active supervision, and anyone with an open flag or a
     standing with shortfalls (so a case that stops being supervised is cleared, not forgotten)."""
     return people.filter(
-        Exists(Sentence.objects.active(on).filter(person=OuterRef("pk")))
+        Exists(Sentence.objects.in_force(on).filter(person=OuterRef("pk")))
         | Exists(Flag.objects.open().filter(person=OuterRef("pk")))
         | Exists(CaseStanding.objects.filter(person=OuterRef("pk")).exclude(shortfalls=[]))
     )

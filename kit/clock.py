@@ -30,7 +30,8 @@ def end_of_day(day: date) -> datetime:
     return local_midnight(day + timedelta(days=1))
 
 
-def now_as_of(day: date) -> datetime:
-    """ "Now" as seen on `day`: the current instant when `day` is today or later, else the end of `day`.
-    Counting "what had happened by then" never includes anything recorded after `day`, nor the future."""
-    return min(timezone.now(), end_of_day(day))
+def now_as_of(day: date, now: datetime | None = None) -> datetime:
+    """What "now" is as of `day`, an inclusive bound (`at <= now_as_of(day)`): the current instant
+    when `day` is today or later, else the last instant of `day`. "What had happened by then" never
+    includes anything after `day`, nor anything still in the future."""
+    return min(now or timezone.now(), end_of_day(day) - timedelta(microseconds=1))

@@ -381,12 +381,7 @@ def review_rows(people: Any) -> Any:
     from supervision.models import EnforcementAction, EnforcementKind, ReviewTrigger
 
     person = OuterRef("pk")
-    last = (
-        Assessment.objects.counting()
-        .filter(person=person)
-        .order_by("-completed_on", "-started_at")
-        .values("completed_on")[:1]
-    )
+    last = Assessment.objects.counting().filter(person=person).latest_first().values("completed_on")[:1]
     since = OuterRef("last_completed")
     return people.annotate(last_completed=Subquery(last)).values(
         "pk",

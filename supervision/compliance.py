@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils import timezone
 
-from cases.models import OrderType, Person, Sentence
+from cases.models import OrderType, Person, Sentence, governing_sentence
 from supervision.models import Contact, ContactPolicy, EnforcementAction, EnforcementKind
 
 # Statute, not policy: Sentencing Act 2020 Sch. 10 para 6 speaks of a warning "within the previous
@@ -194,11 +194,11 @@ class ComplianceSummary:
         return self.sentence.order_type if self.sentence else ""
 
 
-def governing_sentence(sentences: Sequence[Sentence], on: date) -> Sentence | None:
-    """The sentence compliance is judged against: the latest one in force, else the latest one."""
-    in_force = [s for s in sentences if s.terminated_on is None and s.start_date <= on <= s.expected_end_date]
-    candidates = in_force or list(sentences)
-    return max(candidates, key=lambda s: (s.start_date, s.created_at), default=None)
+def judged_sentence(sentences: Sequence[Sentence], on: date) -> Sentence | None:
+    """The sentence compliance (and the tier's Reset check) is judged against: the one governing on
+    `on`; between sentences, when none is in force, the latest one."""
+    latest = max(sentences, key=lambda s: (s.start_date, s.created_at), default=None)
+    return governing_sentence(sentences, on) or latest
 
 
 def _since(sentence: Sentence | None, actions: Sequence[EnforcementAction], on: date) -> tuple[date, str]:
@@ -218,7 +218,7 @@ def compliance_summary(person: Person, on: date | None = None, *, include_policy
     """Everything the compliance panel shows, in a fixed number of queries (four, plus the
     contact policy lookup when `include_policy`)."""
     on = on or timezone.localdate()
-    sentence = governing_sentence(list(person.sentences.all()), on)
+    sentence = judged_sentence(list(person.sentences.all()), on)
     actions = list(EnforcementAction.objects.filter(person=person).select_related("decided_by", "sentence"))
     since, since_reason = _since(sentence, actions, on)
     window_start = rolling_window_start(on)

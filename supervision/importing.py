@@ -23,7 +23,7 @@ import uuid
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,7 +33,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.importing import ImportRejected, RawRow, RowError, read_csv
-from cases.models import CRN_REGEX, Person, Sentence
+from cases.models import CRN_REGEX, Person, Sentence, governing_sentence
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
 from supervision.outcomes import outcome_error
@@ -249,7 +249,7 @@ def _contact(row: ContactRow, sentences: list[Sentence], now: datetime) -> Conta
         id=contact_id,
         thread_id=contact_id,
         person=row.person,
-        sentence=_sentence_on(sentences, timezone.localdate(row.starts_at)),
+        sentence=governing_sentence(sentences, timezone.localdate(row.starts_at)),
         contact_type=row.contact_type,
         starts_at=row.starts_at,
         staff_id=row.person.practitioner_id,
@@ -268,15 +268,6 @@ def _sentences(person_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Sentence]]:
     for sentence in Sentence.objects.filter(person_id__in=person_ids).order_by("-start_date"):
         by_person[sentence.person_id].append(sentence)
     return by_person
-
-
-def _sentence_on(sentences: list[Sentence], day: date) -> Sentence | None:
-    """The sentence the contact was made under: the latest one started by that day and not yet ended."""
-    for sentence in sentences:
-        end = sentence.terminated_on or sentence.expected_end_date
-        if sentence.start_date <= day <= end:
-            return sentence
-    return None
 
 
 def _refresh(person_ids: set[uuid.UUID]) -> int:

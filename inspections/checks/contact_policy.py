@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import F, Window
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from inspections.checks.registry import NO_LONGER_HOLDS, CheckFinding, ChunkContext, check, day, spoken
 from inspections.models import FlagKind
+from kit.clock import end_of_day
 from supervision.models import Contact
 from supervision.policy.rules import Finding, Shortfall, home_visit_days, needs_home_visit
 
@@ -58,11 +59,10 @@ def _window_contacts(ctx: ChunkContext) -> dict[uuid.UUID, list[dict[str, Any]]]
     found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     if windows:
         earliest = ctx.on - timedelta(days=max(windows.values()))
-        end_of_day = timezone.make_aware(datetime.combine(ctx.on + timedelta(days=1), datetime.min.time()))
         rows = (
             Contact.objects.current()
             .made()
-            .filter(person_id__in=list(windows), starts_at__date__gte=earliest, starts_at__lt=end_of_day)
+            .filter(person_id__in=list(windows), starts_at__date__gte=earliest, starts_at__lt=end_of_day(ctx.on))
             .filter(starts_at__lte=ctx.now)
             .annotate(rank=Window(RowNumber(), partition_by=[F("person_id")], order_by=F("starts_at").desc()))
             .filter(rank__lte=EVIDENCE_CONTACTS)

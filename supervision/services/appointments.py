@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.changes import case_changed
-from cases.models import Person, Sentence, User
+from cases.models import Person, Sentence, User, governing_sentence
 from supervision.booking import BookingWarnings, Slot, booking_warnings
 from supervision.models import AppointmentSeries, Contact, ContactType, Frequency, OutcomeType
 from supervision.services.contacts import LOCATION_MAX_LENGTH, record_outcome
@@ -89,7 +89,7 @@ def book_appointment(
     if warnings and not override_reason:
         raise BookingWarnings(warnings)
     now = timezone.now()
-    sentences = list(Sentence.objects.filter(person=person, terminated_on__isnull=True))
+    sentences = list(Sentence.objects.filter(person=person))
     with pghistory.context(user=by.pk):
         series = None
         if frequency is not None:
@@ -125,7 +125,7 @@ def _appointment(
     now: datetime,
 ) -> Contact:
     day = timezone.localdate(slot.starts_at)
-    sentence = next((s for s in sentences if s.start_date <= day <= s.expected_end_date), None)
+    sentence = governing_sentence(sentences, day)
     contact_id = uuid.uuid4()
     return Contact(
         id=contact_id,

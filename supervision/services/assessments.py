@@ -66,9 +66,9 @@ def start_assessment(person: Person, *, type: str, by: User) -> Assessment:
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if in_progress(person) is not None:
         raise ValidationError("An assessment is already in progress for this person: finish it first")
-    last = Assessment.objects.counting().filter(person=person).order_by("-completed_on", "-started_at").first()
+    last = Assessment.objects.filter(person=person).latest_complete()
     carried = {name: getattr(last, name) for name in CARRIED_FIELDS} if last is not None else {}
-    sentence = Sentence.objects.active().filter(person=person).order_by("-start_date").first()
+    sentence = Sentence.objects.filter(person=person).governing().first()
     with pghistory.context(user=by.pk):
         assessment = Assessment.objects.create(person=person, sentence=sentence, type=type, author=by, **carried)
     case_changed(person.pk)

@@ -44,8 +44,8 @@ def _actor(by: User) -> dict[str, Any]:
 
 
 def sentence_on(person_id: Any, moment: datetime) -> Sentence | None:
-    """The person's sentence active on the day of the contact (the latest, if several)."""
-    return Sentence.objects.filter(person_id=person_id).active(timezone.localdate(moment)).first()
+    """The sentence the contact was made under: the one governing on the contact's local day."""
+    return Sentence.objects.filter(person_id=person_id).governing(timezone.localdate(moment)).first()
 
 
 def contact_errors(

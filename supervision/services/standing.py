@@ -13,7 +13,7 @@ from django.db import transaction
 from supervision.policy.evaluate import Evaluation, save_standings
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # in the sweep's chunk transaction: no savepoint queries
 def store_evaluations(evaluations: Mapping[uuid.UUID, Evaluation], on: date, *, queue_tiers: bool = True) -> int:
     """Store the standings the checks have just judged their flags on (one statement), and queue a
     tier recalculation for each case crossing its two-thirds point on `on`. Returns how many

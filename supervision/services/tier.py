@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.models import Gender, Person, Registration, Sentence, User
 from cases.services import set_tier
-from supervision.compliance import governing_sentence
+from supervision.compliance import judged_sentence
 from supervision.models import Assessment, EnforcementAction, EnforcementKind, TierCalculation
 from supervision.reset import reset_state
 from supervision.tier import TierInputs, calculate_tier, has_mandate_for_change
@@ -26,21 +26,12 @@ RESET_CODE = "PRC"
 PROCEEDINGS = (EnforcementKind.BREACH_REFERRAL, EnforcementKind.RECALL_CONSIDERATION)
 
 
-def latest_complete_assessment(person: Person) -> Assessment | None:
-    return (
-        Assessment.objects.counting()
-        .filter(person=person)
-        .order_by("-completed_on", "-countersigned_at", "-started_at")
-        .first()
-    )
-
-
 def tier_inputs_for(person: Person) -> TierInputs:
     """The tier's inputs from the case: the latest complete assessment (RoSH, RSR, OGRS, needs;
     else the case's RoSH), active registrations, the active sentences' requirements, enforcement
     history (for women) and Probation Reset."""
     today = timezone.localdate()
-    assessment = latest_complete_assessment(person)
+    assessment = Assessment.objects.filter(person=person).latest_complete()
     registrations = list(Registration.objects.active().filter(person=person).select_related("type"))
     codes = {r.type.code for r in registrations}
     sentences = list(Sentence.objects.filter(person=person).prefetch_related("requirements"))
@@ -70,7 +61,7 @@ def tier_inputs_for(person: Person) -> TierInputs:
 
 
 def _supervision_stopped(person: Person, sentences: list[Sentence]) -> bool:
-    sentence = governing_sentence(sentences, timezone.localdate())
+    sentence = judged_sentence(sentences, timezone.localdate())
     return sentence is not None and reset_state(person, sentence).supervision_stopped
 
 

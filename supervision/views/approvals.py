@@ -150,7 +150,7 @@ def request_reset_exception(request: HttpRequest, crn: str) -> HttpResponse:
     user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, Role.PRACTITIONER)
-    sentences = list(Sentence.objects.filter(person=person).active().order_by("-start_date"))
+    sentences = list(Sentence.objects.filter(person=person).governing())
     if not sentences:
         raise Http404("No sentence in force")
     form = ResetOverrideRequestForm(request.POST or None, sentences=sentences)

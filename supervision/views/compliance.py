@@ -20,7 +20,7 @@ from cases.web import signed_in_user
 from kit.forms import raise_service_errors
 from supervision.compliance import (
     compliance_summary,
-    governing_sentence,
+    judged_sentence,
     kinds_for,
     local_date,
     referral_warning,
@@ -80,7 +80,7 @@ def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
     person = get_person_for_user(user, crn, write=True, path=request.path)
     failure = _failure(person, request.GET.get("failure"))
     failure_date = local_date(failure)
-    sentence = failure.sentence or governing_sentence(list(person.sentences.all()), failure_date)
+    sentence = failure.sentence or judged_sentence(list(person.sentences.all()), failure_date)
     if sentence is None:
         raise Http404("No sentence to enforce")
     warning_date = referral_warning(sentence.order_type, warnings_given(sentence), failure_date)

@@ -81,12 +81,9 @@ def _assessment(person: Person, assessment_id: uuid.UUID) -> Assessment:
 
 def _previous(assessment: Assessment) -> Assessment | None:
     """The complete assessment before this one (what "What changed" compares against)."""
-    return (
-        Assessment.objects.counting()
-        .filter(person_id=assessment.person_id, started_at__lt=assessment.started_at)
-        .order_by("-completed_on", "-started_at")
-        .first()
-    )
+    return Assessment.objects.filter(
+        person_id=assessment.person_id, started_at__lt=assessment.started_at
+    ).latest_complete()
 
 
 def _presented(assessment: Assessment) -> dict[str, Any]:
@@ -113,9 +110,9 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         Assessment.objects.filter(person=person)
         .exclude(status=AssessmentStatus.DRAFT)
         .select_related("author", "countersigned_by")
-        .order_by("-completed_on", "-started_at")
+        .latest_first()
     )
-    latest = next((a for a in history if a.status == AssessmentStatus.COMPLETE), None)
+    latest = next((a for a in history if a.status == AssessmentStatus.COMPLETE), None)  # = .latest_complete()
     plan = (
         SentencePlan.objects.filter(person=person)
         .select_related("assessment")
@@ -303,7 +300,7 @@ def new_plan(request: HttpRequest, crn: str) -> HttpResponse:
     user, person = _for_change(request, crn)
     previous = plan_services.current_plan(person)
     if request.method == "POST":
-        latest = Assessment.objects.counting().filter(person=person).order_by("-completed_on", "-started_at").first()
+        latest = Assessment.objects.filter(person=person).latest_complete()
         plan = plan_services.create_plan(person, by=user, assessment=latest)
         messages.success(request, "Sentence plan started")
         return redirect("supervision:add_objective", crn=person.crn, plan_id=plan.pk)

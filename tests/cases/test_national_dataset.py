@@ -75,7 +75,7 @@ def test_sentences_requirements_and_addresses_have_the_expected_shape(national):
     per_person = Counter(Sentence.objects.values_list("person_id", flat=True))
     assert len(per_person) == PEOPLE
     assert set(per_person.values()) <= {1, 2}
-    assert Sentence.objects.active().values("person").distinct().count() == PEOPLE
+    assert Sentence.objects.in_force().values("person").distinct().count() == PEOPLE
     per_sentence = Sentence.objects.annotate(n=Count("requirements")).values_list("n", flat=True)
     assert max(per_sentence) <= 3
     assert Requirement.objects.exists()
