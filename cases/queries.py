@@ -79,7 +79,11 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[P
     A fixed number of queries whatever the number of rows (registrations are prefetched).
     """
     today = timezone.localdate()
-    current_sentence = Sentence.objects.filter(person=OuterRef("pk")).governing(today)
+    # The caseload's sentence column: the latest sentence not terminated, even past its expected end
+    # (a case waiting for its termination to be recorded still shows the order), not the governing one.
+    current_sentence = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).order_by(
+        "-start_date"
+    )
     overdue = Registration.objects.review_overdue(today).filter(person=OuterRef("pk"))
     rows = (
         people.annotate(
