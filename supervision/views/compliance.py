@@ -139,8 +139,8 @@ def conclude(request: HttpRequest, crn: str, action_id: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def reset_decision(request: HttpRequest, crn: str, sentence_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
+    person = get_person_for_user(user, crn, write=True, path=request.path)  # 404 first: not yours
     require_role(user, Role.SPO)
-    person = get_person_for_user(user, crn, write=True, path=request.path)
     if not _can_decide_reset(user, person):
         raise PermissionDenied("Only an SPO of the case's team can decide on Probation Reset")
     sentence = get_object_or_404(Sentence, pk=sentence_id, person=person)
