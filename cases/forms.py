@@ -154,7 +154,7 @@ class PersonalDetailsForm(GovUKForm):
     )
 
     def clean_pnc_number(self) -> str:
-        return self.cleaned_data["pnc_number"].strip().upper()
+        return str(self.cleaned_data["pnc_number"]).strip().upper()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

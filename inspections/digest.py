@@ -172,7 +172,7 @@ def build_digest(user: User, on: date | None = None, *, now: datetime | None = N
 
 def _link(name: str, *args: str) -> str:
     try:
-        return settings.SERVICE_URL + reverse(name, args=args)
+        return str(settings.SERVICE_URL) + reverse(name, args=args)
     except NoReverseMatch:
         return ""
 

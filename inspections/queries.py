@@ -239,7 +239,7 @@ def home_flags(user: User, now: datetime | None = None) -> HomeFlags:
         .order_by("-opened_at", "pk")[:HOME_LIMIT]
     )
     recent = [flag for flag in newest if flag.opened_at >= since]
-    return HomeFlags(recent=recent, open_count=newest[0].open_count if newest else 0)
+    return HomeFlags(recent=recent, open_count=newest[0].open_count if newest else 0)  # type: ignore[attr-defined]
 
 
 # --- The caseload --------------------------------------------------------------------------------

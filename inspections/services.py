@@ -325,7 +325,8 @@ def _resolve(resolutions: dict[uuid.UUID, str]) -> int:
     rows = [{"id": str(pk), "resolution": reason} for pk, reason in resolutions.items()]
     with connection.cursor() as cursor:
         cursor.execute(_RESOLVE, {"resolutions": json.dumps(rows), "now": timezone.now()})
-        return cursor.rowcount
+        resolved: int = cursor.rowcount
+        return resolved
 
 
 @transaction.atomic

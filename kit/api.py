@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator as DjangoPaginator
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -30,7 +32,7 @@ class PageNumbers(PageNumberPagination):
 
     last_page_strings = ()
 
-    def get_page_number(self, request: Request, paginator: DjangoPaginator) -> str:
+    def get_page_number(self, request: Request, paginator: DjangoPaginator[Any]) -> str:
         number = request.query_params.get(self.page_query_param, "1")
         if not (number.isascii() and number.isdigit()):
             raise NotFound(self.invalid_page_message)

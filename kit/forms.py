@@ -98,7 +98,7 @@ class GovUKForm(forms.Form):
         return items
 
 
-class GovUKModelForm(forms.ModelForm):
+class GovUKModelForm(forms.ModelForm):  # type: ignore[type-arg]  # any model
     error_summary = GovUKForm.error_summary
 
 
@@ -143,7 +143,7 @@ class GovUKTimeField(forms.CharField):
         kwargs.setdefault("help_text", "Use the 24-hour clock or am and pm, for example 9:30am or 14:15")
         super().__init__(max_length=10, **kwargs)
 
-    def clean(self, value: Any) -> time | None:  # type: ignore[override]
+    def clean(self, value: Any) -> time | None:
         text = super().clean(value)
         if not text:
             return None

@@ -14,7 +14,7 @@ def is_htmx(request: HttpRequest) -> bool:
     A history restore (htmx found no snapshot of the page when the user went back) is an htmx
     request that needs the whole page, as django-htmx's documentation says: it gets the page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def query_without_page(request: HttpRequest) -> str:

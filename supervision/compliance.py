@@ -91,7 +91,8 @@ class FailureCount:
 
 def rolling_window_start(on: date) -> date:
     """The first day of the 12 months ending `on` (a date exactly 12 months earlier is outside)."""
-    return on - TWELVE_MONTHS + relativedelta(days=1)
+    start: date = on - TWELVE_MONTHS + relativedelta(days=1)
+    return start
 
 
 def _failure_date(event: FailureEvent | tuple[date, bool]) -> date | None:

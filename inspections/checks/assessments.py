@@ -64,7 +64,8 @@ def _assessment_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
             )
             rows = {row["pk"]: row for row in query}
         ctx.cache["assessments"] = rows
-    return ctx.cache["assessments"]
+    cached: dict[uuid.UUID, dict[str, Any]] = ctx.cache["assessments"]
+    return cached
 
 
 def _in_progress(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -208,7 +209,8 @@ def _oversight_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
             )
             rows = {row["pk"]: dict(row) for row in query}
         ctx.cache["oversight"] = rows
-    return ctx.cache["oversight"]
+    cached: dict[uuid.UUID, dict[str, Any]] = ctx.cache["oversight"]
+    return cached
 
 
 def _overseen_because(ctx: ChunkContext, person_id: uuid.UUID) -> str:

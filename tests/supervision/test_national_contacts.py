@@ -72,9 +72,9 @@ def test_future_appointments_have_no_outcome_and_most_past_ones_are_attended(con
 
 def test_the_mix_is_mostly_face_to_face_with_some_telephone_heavy_cases(contacts):
     types = Counter(c.contact_type.code for c in contacts)
-    by_person: dict[object, Counter[str]] = {}
+    by_person: dict[object, Counter[bool]] = {}
     for c in contacts:
-        by_person.setdefault(c.person_id, Counter())[c.contact_type.is_face_to_face] += 1
+        by_person.setdefault(c.person_id, Counter[bool]())[c.contact_type.is_face_to_face] += 1
     telephone_heavy = [p for p, kinds in by_person.items() if kinds[False] > 2 * kinds[True]]
 
     assert types["COAP"] > types["COPT"] > 0 and types["COOO"] > 0
