@@ -473,6 +473,6 @@ def next_review(person: Any, on: dt.date | None = None) -> ReviewDue:
     return review_due(
         review_records(row),
         on=on,
-        interval_weeks=int(params["assessment_review_weeks"]),
-        trigger_days=int(params["review_trigger_days"]),
+        interval_weeks=int(params.assessment_review_weeks),
+        trigger_days=int(params.review_trigger_days),
     )

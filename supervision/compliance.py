@@ -245,7 +245,7 @@ def compliance_summary(person: Person, on: date | None = None, *, include_policy
         from supervision.policy import policy_for
 
         summary.policy, params = policy_for(person, on)
-        summary.failures_limit = params.get("failures_limit")
+        summary.failures_limit = params.failures_limit
     return summary
 
 

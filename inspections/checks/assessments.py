@@ -140,8 +140,8 @@ def _review(ctx: ChunkContext, person_id: uuid.UUID, row: dict[str, Any]) -> Any
     return review_due(
         review_records(row),
         on=ctx.on,
-        interval_weeks=int(params["assessment_review_weeks"]),
-        trigger_days=int(params["review_trigger_days"]),
+        interval_weeks=int(params.assessment_review_weeks),
+        trigger_days=int(params.review_trigger_days),
     )
 
 
@@ -168,8 +168,8 @@ def review_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
                 "last_complete": day(row["last_completed"]),
                 "reason": due.reason,
                 "due": day(due.due),
-                "interval_weeks": int(params["assessment_review_weeks"]),
-                "trigger_days": int(params["review_trigger_days"]),
+                "interval_weeks": int(params.assessment_review_weeks),
+                "trigger_days": int(params.review_trigger_days),
                 "triggers": [
                     {"reason": t.reason, "on": day(t.on), "due": day(t.due)} for t in due.triggers[:EVIDENCE_ROWS]
                 ],

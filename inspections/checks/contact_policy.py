@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from inspections.checks.registry import NO_LONGER_HOLDS, CheckFinding, ChunkCont
 from inspections.models import FlagKind
 from kit.clock import end_of_day
 from supervision.models import Contact
+from supervision.policy.parameters import PolicyParameters
 from supervision.policy.rules import Finding, Shortfall, home_visit_days, needs_home_visit
 
 # How many contacts a flag's evidence lists at most (the newest).
@@ -50,12 +51,13 @@ def _window_contacts(ctx: ChunkContext) -> dict[uuid.UUID, list[dict[str, Any]]]
     if "window_contacts" in ctx.cache:
         return ctx.cache["window_contacts"]  # type: ignore[no-any-return]
     windows: dict[uuid.UUID, int] = {}
-    for shortfall, parameter in (
-        (Shortfall.TELEPHONE_ONLY, "telephone_only_window_days"),
-        (Shortfall.FACE_TO_FACE_OVERDUE, "face_to_face_window_days"),
-    ):
+    window_of: list[tuple[Shortfall, Callable[[PolicyParameters], int]]] = [
+        (Shortfall.TELEPHONE_ONLY, lambda params: params.telephone_only_window_days),
+        (Shortfall.FACE_TO_FACE_OVERDUE, lambda params: params.face_to_face_window_days),
+    ]
+    for shortfall, window in window_of:
         for person_id, _ in failing(ctx, shortfall):
-            windows[person_id] = max(windows.get(person_id, 0), int(ctx.params(person_id)[parameter]))
+            windows[person_id] = max(windows.get(person_id, 0), window(ctx.params(person_id)))
     found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     if windows:
         earliest = ctx.on - timedelta(days=max(windows.values()))
@@ -99,7 +101,7 @@ def _face_to_face_since(ctx: ChunkContext, person_id: uuid.UUID) -> str:
 @check(FlagKind.TELEPHONE_ONLY, resolved_because=_face_to_face_since)
 def telephone_only(ctx: ChunkContext) -> Iterator[CheckFinding]:
     for person_id, finding in failing(ctx, Shortfall.TELEPHONE_ONLY):
-        window = int(ctx.params(person_id)["telephone_only_window_days"])
+        window = int(ctx.params(person_id).telephone_only_window_days)
         yield CheckFinding(
             person_id,
             FlagKind.TELEPHONE_ONLY,
@@ -116,7 +118,7 @@ def telephone_only(ctx: ChunkContext) -> Iterator[CheckFinding]:
 @check(FlagKind.FACE_TO_FACE_OVERDUE, resolved_because=_face_to_face_since)
 def face_to_face_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
     for person_id, finding in failing(ctx, Shortfall.FACE_TO_FACE_OVERDUE):
-        window = int(ctx.params(person_id)["face_to_face_window_days"])
+        window = int(ctx.params(person_id).face_to_face_window_days)
         facts = ctx.facts(person_id)
         last = facts.contacts.last_face_to_face
         since = (
@@ -153,8 +155,8 @@ def initial_appointment_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
             {
                 **_base(ctx, person_id, finding),
                 "summary": finding.explanation,
-                "working_days": params["initial_appointment_working_days"],
-                "must_be_face_to_face": bool(params["initial_must_be_face_to_face"]),
+                "working_days": params.initial_appointment_working_days,
+                "must_be_face_to_face": bool(params.initial_must_be_face_to_face),
                 "first_contact": day(contacts.first_made),
                 "first_contact_face_to_face": contacts.first_made_is_face_to_face,
                 "first_face_to_face": day(contacts.first_face_to_face),

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
 
 from django.db import models
 
 from supervision.models import Phase, RemoteSupplementCriterion
 from supervision.policy.facts import CaseFacts
+from supervision.policy.parameters import PolicyParameters
 
 
 class Shortfall(models.TextChoices):
@@ -65,20 +65,20 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
-def next_face_to_face_due(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+def next_face_to_face_due(facts: CaseFacts, params: PolicyParameters) -> date | None:
     start = facts.supervision_start
     if start is None:
         return None
     since = facts.contacts.last_face_to_face or start
-    return since + timedelta(days=params["face_to_face_window_days"])
+    return since + timedelta(days=params.face_to_face_window_days)
 
 
-def face_to_face_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def face_to_face_overdue(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     due = next_face_to_face_due(facts, params)
     if due is None or on <= due:
         return None
     last = facts.contacts.last_face_to_face
-    window = params["face_to_face_window_days"]
+    window = params.face_to_face_window_days
     if last is None:
         text = f"No face-to-face contact since supervision started on {_d(facts.supervision_start or on)}."
     else:
@@ -86,8 +86,8 @@ def face_to_face_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, o
     return Finding(Shortfall.FACE_TO_FACE_OVERDUE, f"{text} The policy requires one every {window} days.", due)
 
 
-def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
-    window = params["telephone_only_window_days"]
+def telephone_only(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
+    window = params.telephone_only_window_days
     since = on - timedelta(days=window)
     contacts = facts.contacts
     if contacts.last_made is None or contacts.last_made < since:
@@ -103,13 +103,13 @@ def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: dat
     )
 
 
-def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def initial_appointment(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     start = facts.supervision_start
     if start is None:
         return None
     contacts = facts.contacts
-    deadline = add_working_days(start, params["initial_appointment_working_days"])
-    must_be_f2f = bool(params["initial_must_be_face_to_face"])
+    deadline = add_working_days(start, params.initial_appointment_working_days)
+    must_be_f2f = bool(params.initial_must_be_face_to_face)
     if must_be_f2f and contacts.first_made is not None and not contacts.first_made_is_face_to_face:
         return Finding(
             Shortfall.INITIAL_APPOINTMENT,
@@ -122,7 +122,7 @@ def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on
         return None
     if first is None and on <= deadline:
         return None
-    days = params["initial_appointment_working_days"]
+    days = params.initial_appointment_working_days
     when = f"was on {_d(first)}" if first else "has not happened"
     return Finding(
         Shortfall.INITIAL_APPOINTMENT,
@@ -131,17 +131,17 @@ def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on
     )
 
 
-def early_engagement(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def early_engagement(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     if phase != Phase.EARLY or facts.supervision_start is None:
         return None
-    interval = params["early_contact_interval_days"]
+    interval = params.early_contact_interval_days
     points = [facts.supervision_start, *sorted(d for d in facts.contacts.early if d <= on), on]
     for before, after in pairwise(points):
         if (after - before).days > interval:
             return Finding(
                 Shortfall.EARLY_ENGAGEMENT,
                 f"No contact between {_d(before)} and {_d(after)} ({(after - before).days} days). In the first "
-                f"{params['early_engagement_weeks']} weeks there must be contact at least every {interval} days.",
+                f"{params.early_engagement_weeks} weeks there must be contact at least every {interval} days.",
                 before + timedelta(days=interval),
             )
     return None
@@ -151,15 +151,15 @@ def needs_home_visit(facts: CaseFacts) -> bool:
     return facts.domestic_abuse or facts.child_concern or facts.high_rosh
 
 
-def home_visit_days(facts: CaseFacts, params: dict[str, Any]) -> int:
+def home_visit_days(facts: CaseFacts, params: PolicyParameters) -> int:
     if facts.high_rosh or facts.sexual_offence:
-        return int(params["home_visit_days_high"])
+        return int(params.home_visit_days_high)
     if facts.rosh == "MEDIUM":
-        return int(params["home_visit_days_medium"])
-    return int(params["home_visit_days_low"])
+        return int(params.home_visit_days_medium)
+    return int(params.home_visit_days_low)
 
 
-def home_visit_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def home_visit_overdue(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     if facts.supervision_start is None or not needs_home_visit(facts):
         return None
     days = home_visit_days(facts, params)
@@ -185,7 +185,7 @@ def home_visit_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on:
     )
 
 
-Rule = Callable[[CaseFacts, dict[str, Any], str, date], Finding | None]
+Rule = Callable[[CaseFacts, PolicyParameters, str, date], Finding | None]
 RULES: tuple[Rule, ...] = (
     initial_appointment,
     early_engagement,
@@ -195,7 +195,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def apply_rules(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Result:
+def apply_rules(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Result:
     """Every shortfall of an active case; none for a case not under supervision."""
     if not facts.active:
         return Result()

@@ -218,7 +218,7 @@ def _complete(assessment: Assessment, *, by: User, extra: list[str]) -> Assessme
         announced = update_risk_summary(person, rosh=assessment.rosh_overall, by=by)
         try:
             _policy, params = policy_for(person, assessment.completed_on)
-            weeks = int(params["assessment_review_weeks"])
+            weeks = int(params.assessment_review_weeks)
             assessment.next_review_due = assessment.completed_on + timedelta(weeks=weeks)
         except NoPolicyInForce:
             assessment.next_review_due = None
@@ -253,7 +253,7 @@ def raise_review_trigger(
             reason=reason,
             details=details.strip()[:500],
             raised_on=raised_on,
-            review_due=raised_on + timedelta(days=int(params["review_trigger_days"])),
+            review_due=raised_on + timedelta(days=int(params.review_trigger_days)),
         )
     case_changed(person.pk)
     return trigger

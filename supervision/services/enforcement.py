@@ -9,6 +9,7 @@ the action names the policy version it used.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pghistory
@@ -20,13 +21,14 @@ from cases.changes import case_changed
 from cases.models import Person, Sentence, User
 from supervision.compliance import kinds_for, referral_warning, warnings_given
 from supervision.models import Contact, EnforcementAction, EnforcementKind
+from supervision.policy.parameters import PolicyParameters
 
-# The contact-policy parameter that sets each decision's response period. No further action has none.
-RESPONSE_PARAMETER = {
-    EnforcementKind.WARNING_LETTER: "warning_response_days",
-    EnforcementKind.BREACH_REFERRAL: "breach_response_days",
-    EnforcementKind.LICENCE_COMPLIANCE_LETTER: "licence_letter_response_days",
-    EnforcementKind.RECALL_CONSIDERATION: "recall_response_days",
+# The days the policy allows for each decision's response (other kinds have no deadline).
+RESPONSE_DAYS: dict[str, Callable[[PolicyParameters], int]] = {
+    EnforcementKind.WARNING_LETTER: lambda params: params.warning_response_days,
+    EnforcementKind.BREACH_REFERRAL: lambda params: params.breach_response_days,
+    EnforcementKind.LICENCE_COMPLIANCE_LETTER: lambda params: params.licence_letter_response_days,
+    EnforcementKind.RECALL_CONSIDERATION: lambda params: params.recall_response_days,
 }
 
 
@@ -69,8 +71,8 @@ def record_enforcement_action(
     from supervision.policy import policy_for
 
     policy, params = policy_for(person, today)
-    parameter = RESPONSE_PARAMETER.get(EnforcementKind(kind))
-    response_days = int(params[parameter]) if parameter else 0
+    days_for = RESPONSE_DAYS.get(EnforcementKind(kind))
+    response_days = days_for(params) if days_for else 0
     with pghistory.context(user=by.pk):
         action = EnforcementAction.objects.create(
             person=person,

@@ -102,7 +102,7 @@ def test_a_later_version_applies_from_its_effective_date_and_not_before(ada: Use
     assert before.policy.version == 1
     assert before.shortfalls == []
     assert after.policy == version
-    assert after.params["face_to_face_window_days"] == 14
+    assert after.params.face_to_face_window_days == 14
     assert after.shortfalls == [Shortfall.FACE_TO_FACE_OVERDUE]  # 15 days since the last one
     assert policy_for(pats_case, today + timedelta(days=5)) == (version, after.params)
 
