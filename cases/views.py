@@ -207,8 +207,8 @@ def review_registration(request: HttpRequest, crn: str, registration_id: str) ->
 def allocate(request: HttpRequest, crn: str) -> HttpResponse:
     """An SPO allocates a case in their own team to a practitioner, with a rationale."""
     user = signed_in_user(request)
-    person = get_person_for_user(user, crn, write=True, path=request.path)  # 404 first: not yours
     require_role(user, Role.SPO)
+    person = get_person_for_user(user, crn, write=True, path=request.path)
     if user.team_id != person.team_id:
         raise PermissionDenied("Only an SPO of the case's team can allocate it")
     assert user.team is not None

@@ -27,8 +27,8 @@ from cases.models import Person
 from cases.web import signed_in_user
 from kit.api import ERROR, ERRORS, PageNumbers
 from kit.clock import end_of_day, local_midnight
-from supervision.booking import BookingWarnings
 from supervision.models import Contact, ContactQuerySet, ContactType, Frequency, OutcomeType
+from supervision.rules.booking import BookingWarnings
 from supervision.services.appointments import MAX_OCCURRENCES, book_appointment
 from supervision.services.contacts import record_contact
 

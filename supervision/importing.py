@@ -9,7 +9,7 @@ Contacts are inserted in batches rather than through `supervision.services.conta
 time: a legacy log runs to tens of thousands of rows per PDU, and the service's per-contact work
 (its queries, its savepoint, a re-evaluation queued per contact) is what the batch replaces. The
 checks that service makes on a single contact are made here per row with the same rule
-(`supervision.outcomes.outcome_error`), and the affected cases are re-evaluated once, together,
+(`supervision.rules.outcomes.outcome_error`), and the affected cases are re-evaluated once, together,
 after the write (`supervision.policy.refresh_standings`).
 
 Re-running a file is safe: a row whose `external_id` names a current contact already on record is
@@ -44,7 +44,7 @@ from kit.importing import (
 )
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
-from supervision.outcomes import outcome_error
+from supervision.rules.outcomes import outcome_error
 
 REQUIRED_COLUMNS = ("crn", "contact_type", "happened_at")
 OPTIONAL_COLUMNS = ("outcome", "notes", "external_id")

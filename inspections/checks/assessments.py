@@ -1,7 +1,7 @@
 """Checks over assessments, management oversight and safeguarding information requests, each ONE
 set-based query for the whole chunk (correlated subqueries or a window function; no per-case
 query). Thresholds come from the kind's `CheckDefinition.threshold` (admin-editable); the review
-schedule is supervision's own rule (`supervision.assessments.review_due`), not a second copy."""
+schedule is supervision's own rule (`supervision.rules.assessments.review_due`), not a second copy."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from django.utils import timezone
 from cases.models import Person, RoshLevel
 from inspections.checks.registry import NO_LONGER_HOLDS, CheckFinding, ChunkContext, check, day, spoken
 from inspections.models import FlagKind
-from supervision.assessments import review_due, review_records, review_rows
 from supervision.models import (
     Assessment,
     AssessmentStatus,
@@ -29,6 +28,8 @@ from supervision.models import (
     ManagementOversight,
     OversightType,
 )
+from supervision.queries.assessments import review_rows
+from supervision.rules.assessments import review_due, review_records
 
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20

@@ -8,9 +8,9 @@ from django import forms
 
 from cases.models import RoshLevel
 from kit.forms import GovUKDateField, GovUKForm
-from supervision.assessments import PREDICTOR_LABELS, ROSH_TO
 from supervision.models import AssessmentType, Need, NeedSeverity, ObjectiveStatus
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.rules.assessments import PREDICTOR_LABELS, ROSH_TO
 
 TEXT_MAX = 20000
 NOTE_MAX = 2000

@@ -31,7 +31,7 @@ class AssessmentStatus(models.TextChoices):
 
 
 class Need(models.TextChoices):
-    """Criminogenic needs (OASys sections), with their tier weighting in supervision.tier."""
+    """Criminogenic needs (OASys sections), with their tier weighting in supervision.rules.tier."""
 
     ACCOMMODATION = "ACCOMMODATION", "Accommodation"
     ETE = "ETE", "Education, training and employment"

@@ -24,7 +24,7 @@ from django.utils import timezone
 from cases.models import GOVERNING_FIRST, OrderType, Person, Registration, RoshLevel, Sentence
 from kit.clock import now_as_of
 from supervision.models import Contact, ResetDecision, ResetState
-from supervision.reset import ResetFacts, compute_reset, exemptions_for
+from supervision.rules.reset import ResetFacts, compute_reset, exemptions_for
 
 # nDelius register codes the policy reads.
 DOMESTIC_ABUSE_CODES = frozenset({"ADVP", "ADVV", "REG30"})
@@ -75,7 +75,7 @@ class CaseFacts:
     child_concern: bool = False
     terrorism: bool = False
     reset_registered: bool = False
-    # The Probation Reset state from supervision.reset (the SPO's latest decision, else computed).
+    # The Probation Reset state from supervision.rules.reset (the SPO's latest decision, else computed).
     reset_state: str = ""
     contacts: ContactSummary = field(default_factory=ContactSummary)
 
@@ -281,7 +281,7 @@ def people_under_supervision(on: date) -> QuerySet[Person]:
 def _reset_state(
     sentence: dict[str, Any], rosh: str, registrations: list[dict[str, Any]], decision: str, on: date
 ) -> str:
-    """Probation Reset by supervision.reset's own pure rule (no queries), the SPO's decision winning."""
+    """Probation Reset by supervision.rules.reset's own pure rule (no queries), the SPO's decision winning."""
     if decision:
         return decision
     as_objects = [

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from cases.changes import case_changed
 from cases.models import Person, Sentence, User, governing_sentence
-from supervision.booking import BookingWarnings, Slot, booking_warnings
 from supervision.models import AppointmentSeries, Contact, ContactType, Frequency, OutcomeType
+from supervision.queries.booking import booking_warnings
+from supervision.rules.booking import BookingWarnings, Slot
 from supervision.services.contacts import LOCATION_MAX_LENGTH, record_outcome
 
 MIN_OCCURRENCES, MAX_OCCURRENCES = 2, 52  # as the AppointmentSeries constraint

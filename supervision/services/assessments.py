@@ -21,9 +21,9 @@ from django.utils import timezone
 from cases.changes import case_changed
 from cases.models import Person, Role, RoshLevel, Sentence, User
 from cases.services import update_risk_summary
-from supervision.assessments import TEXT_FIELDS, missing, needs_countersignature, overall_rosh
 from supervision.models import Assessment, AssessmentStatus, AssessmentType, Need, NeedSeverity, ReviewTrigger
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.rules.assessments import TEXT_FIELDS, missing, needs_countersignature, overall_rosh
 from supervision.services.tier import recalculate_tier
 
 EDITABLE_FIELDS = frozenset({*ROSH_FIELDS, "rosh_overall", *PREDICTOR_FIELDS, "needs", *TEXT_FIELDS})

@@ -21,7 +21,7 @@ from cases.changes import case_changed
 from cases.models import Person, Sentence, User
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
-from supervision.outcomes import outcome_error
+from supervision.rules.outcomes import outcome_error
 
 # What a correction may change. Everything else (who, when recorded, the thread) stays.
 CORRECTABLE_FIELDS = (

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from cases.changes import case_changed
 from cases.models import Person, Sentence, User
-from supervision.compliance import kinds_for, referral_warning, warnings_given
 from supervision.models import Contact, EnforcementAction, EnforcementKind
 from supervision.policy.parameters import PolicyParameters
+from supervision.queries.compliance import warnings_given
+from supervision.rules.compliance import kinds_for, referral_warning
 
 # The days the policy allows for each decision's response (other kinds have no deadline).
 RESPONSE_DAYS: dict[str, Callable[[PolicyParameters], int]] = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.changes import case_changed
 from cases.models import Person, Role, Sentence, User
 from supervision.models import ResetDecision, ResetState
-from supervision.reset import reset_state
+from supervision.queries.reset import reset_state
 
 
 @transaction.atomic

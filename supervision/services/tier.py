@@ -1,6 +1,6 @@
 """Working out a case's tier from its records, and keeping the history of how it was reached.
 
-`tier_inputs_for` gathers the facts (a fixed handful of queries), `supervision.tier` applies the
+`tier_inputs_for` gathers the facts (a fixed handful of queries), `supervision.rules.tier` applies the
 rule, and `recalculate_tier` stores a TierCalculation only when the tier or its breakdown changed,
 so the history reads as a list of changes. It runs after every case change (`on_case_changed`,
 registered by the app as a cases.changes listener) and when an assessment is completed.
@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from cases.models import Gender, Person, Registration, Sentence, User
 from cases.services import set_tier
-from supervision.compliance import judged_sentence
 from supervision.models import Assessment, EnforcementAction, EnforcementKind, TierCalculation
-from supervision.reset import reset_state
-from supervision.tier import TierInputs, calculate_tier, has_mandate_for_change
+from supervision.queries.reset import reset_state
+from supervision.rules.compliance import judged_sentence
+from supervision.rules.tier import TierInputs, calculate_tier, has_mandate_for_change
 
 IOM_CODE = "IIOM"
 RESET_CODE = "PRC"

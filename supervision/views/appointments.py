@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from cases.web import signed_in_user
 from kit.forms import raise_service_errors
-from supervision.booking import BookingWarnings
 from supervision.forms.appointments import BookAppointmentForm, RescheduleForm
 from supervision.models import ContactType
+from supervision.rules.booking import BookingWarnings
 from supervision.services import appointments as services
 from supervision.views.contacts import current_contact, writable_person
 

@@ -22,7 +22,7 @@ from kit.forms import raise_service_errors
 from supervision.approvals import remote_contact_refusal, remote_supplement_reasons
 from supervision.forms.oversight import DecisionForm, RemoteContactRequestForm, ResetOverrideRequestForm
 from supervision.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Assessment, ResetState
-from supervision.reset import reset_state
+from supervision.queries.reset import reset_state
 from supervision.services import approvals as services
 
 DECIDED_DAYS = 30  # how far back the queue lists decided requests (a page setting, not policy)

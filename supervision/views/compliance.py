@@ -18,17 +18,12 @@ from cases.access import get_person_for_user, require_role
 from cases.models import Person, Role, Sentence, User
 from cases.web import signed_in_user
 from kit.forms import raise_service_errors
-from supervision.compliance import (
-    compliance_summary,
-    judged_sentence,
-    kinds_for,
-    local_date,
-    referral_warning,
-    warnings_given,
-)
 from supervision.forms.compliance import ConcludeEnforcementForm, EnforcementDecisionForm, ResetDecisionForm
 from supervision.models import Contact, EnforcementAction
-from supervision.reset import ResetView, reset_state
+from supervision.queries.compliance import compliance_summary, warnings_given
+from supervision.queries.reset import reset_state
+from supervision.rules.compliance import judged_sentence, kinds_for, local_date, referral_warning
+from supervision.rules.reset import ResetView
 from supervision.services import enforcement as enforcement_services
 from supervision.services import reset as reset_services
 
@@ -139,8 +134,8 @@ def conclude(request: HttpRequest, crn: str, action_id: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def reset_decision(request: HttpRequest, crn: str, sentence_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
-    person = get_person_for_user(user, crn, write=True, path=request.path)  # 404 first: not yours
     require_role(user, Role.SPO)
+    person = get_person_for_user(user, crn, write=True, path=request.path)
     if not _can_decide_reset(user, person):
         raise PermissionDenied("Only an SPO of the case's team can decide on Probation Reset")
     sentence = get_object_or_404(Sentence, pk=sentence_id, person=person)

@@ -34,8 +34,8 @@ from supervision.forms.contacts import (
 )
 from supervision.models import Contact, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
-from supervision.outcomes import outcomes_for
 from supervision.queries.contacts import contact_counts, prompts_for, timeline, upcoming_appointments
+from supervision.queries.outcomes import outcomes_for
 from supervision.services import contacts as services
 
 PAGE_SIZE = 25

@@ -23,7 +23,6 @@ from cases.access import get_person_for_user, require_role
 from cases.models import Person, Role, RoshLevel, User
 from cases.web import signed_in_user
 from kit.forms import GovUKForm, raise_service_errors
-from supervision import assessments as rules
 from supervision.forms import assessments as forms
 from supervision.models import (
     Assessment,
@@ -33,6 +32,8 @@ from supervision.models import (
     SentencePlan,
 )
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.queries.assessments import next_review
+from supervision.rules import assessments as rules
 from supervision.services import assessments as services
 from supervision.services import plans as plan_services
 
@@ -126,7 +127,7 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         "latest": _presented(latest) if latest else None,
         "history": history,
         "in_progress": services.in_progress(person),
-        "review": rules.next_review(person),
+        "review": next_review(person),
         "plan": plan,
         "can_change": _can_change(user),
         "is_team_spo": _is_team_spo(user, person),

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision.booking import bank_holiday
 from supervision.models import AppointmentSeries, Contact
+from supervision.rules.booking import bank_holiday
 from tests.cases.pages import assert_problem, date_fields
 from tests.supervision.factories import ContactFactory, at, contact_type
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from probation.settings import _working_hours
-from supervision.booking import Slot, bank_holiday, booking_warnings, calendar_warnings, clash_warnings
+from supervision.queries.booking import booking_warnings, clash_warnings
+from supervision.rules.booking import Slot, bank_holiday, calendar_warnings
 from tests.cases.factories import PersonFactory
 from tests.supervision.factories import ContactFactory
 

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cases.models import Person
-from supervision.compliance import compliance_summary
 from supervision.models import CaseStanding, Contact, EnforcementAction
+from supervision.queries.compliance import compliance_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The legacy tier rule (reference/standards.md §3.5): table-driven over the published bands with
 their boundaries, and a property: the tier never improves when a risk input worsens.
 
-"Improves" (supervision.tier.improves): the protect letter moves towards D (A → B, C or D, ...) or
+"Improves" (supervision.rules.tier.improves): the protect letter moves towards D (A → B, C or D, ...) or
 the change digit goes down. The S suffix is about supervision stopping, not risk, so it is ignored.
 """
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cases.models import OrderType, RequirementCategory, RoshLevel
 from supervision.models import Need, NeedSeverity
-from supervision.tier import (
+from supervision.rules.tier import (
     Axis,
     TierInputs,
     calculate_tier,
