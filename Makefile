@@ -20,17 +20,18 @@ install: $(STAMP)
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python scripts/run.py
 
-## The whole suite: lint, types, migrations in step with models, unit/HTTP/browser tests.
+## The whole suite: lint, import layers, types, migrations in step with models, unit/HTTP/browser tests.
 test: install
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_DEBUG=true $(BIN)/mypy .
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 typecheck: install
 	DJANGO_DEBUG=true $(BIN)/mypy .

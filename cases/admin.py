@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from cases.models import PDU, CaseAccessRule, CaseView, Person, Region, RegistrationType, Role, Team, User
 
 
-class AdminOnly(admin.ModelAdmin):
+class AdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]  # mixed into every model's admin
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "role", None) == Role.ADMIN or request.user.is_superuser)
 
@@ -60,7 +60,7 @@ class RegistrationTypeAdmin(AdminOnly):
 
 
 @admin.register(User)
-class UserAdmin(AdminOnly, BaseUserAdmin):
+class UserAdmin(AdminOnly, BaseUserAdmin):  # type: ignore[type-arg]
     list_display = ["username", "first_name", "last_name", "role", "grade", "team", "is_active"]
     list_filter = ["role", "grade", "is_active", "team__pdu__region"]
     fieldsets = (

@@ -2,9 +2,9 @@
 build on them.
 
 Services call `case_changed(person_id)` after a write that can change a case's standing (a
-contact, an enforcement decision, a registration, an assessment, an EM event). Apps register what
-to do in their `AppConfig.ready()` — typically queueing a Celery task — and it runs once the
-transaction commits. The database stays the source of truth: a failing callback (the broker is
+contact, an enforcement decision, a registration, an assessment, an EM event). What to do — typically
+queueing a Celery task — is listed in the composition root (`probation/wiring.py`, `AFTER_CHANGE`)
+and runs once the transaction commits. The database stays the source of truth: a failing callback (the broker is
 down) is logged, never raised, and the nightly sweeps catch the case up.
 """
 

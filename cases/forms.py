@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from cases.models import (
     PNC_REGEX,
@@ -22,7 +21,7 @@ from cases.models import (
     User,
 )
 from cases.queries import caseload_badges
-from probation.govuk import GovUKDateField, GovUKForm, checkbox_filter
+from kit.forms import GovUKDateField, GovUKForm, checkbox_filter
 
 SORT_CHOICES = [
     ("name", "Name"),
@@ -34,7 +33,7 @@ SORT_CHOICES = [
 
 
 # Filter fields other apps add to every caseload (their effect: `cases.queries.register_caseload_filter`
-# under the same name). Registered in `AppConfig.ready()`; `cases` never imports those apps.
+# under the same name). Registered by `probation/wiring.py`; `cases` never imports those apps.
 _EXTRA_FIELDS: dict[str, Callable[[], forms.Field]] = {}
 
 
@@ -155,7 +154,7 @@ class PersonalDetailsForm(GovUKForm):
     )
 
     def clean_pnc_number(self) -> str:
-        return self.cleaned_data["pnc_number"].strip().upper()
+        return str(self.cleaned_data["pnc_number"]).strip().upper()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -285,14 +284,3 @@ class AllocationForm(GovUKForm):
 
 def person_initial(person: Person) -> dict[str, Any]:
     return {name: getattr(person, name) for name in PersonalDetailsForm.base_fields}
-
-
-def raise_service_errors(form: GovUKForm, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Attach a service's ValidationError to the form so the page shows it in the error summary."""
-    field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field_map.get(field, field)
-            form.add_error(target if target in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -25,20 +25,16 @@ example, in docs/import-people.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
-import pghistory
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
 
 from cases import services
@@ -67,6 +63,17 @@ from cases.models import (
     Team,
     User,
 )
+from kit.importing import (
+    ImportRejected,
+    RawRow,
+    RowError,
+    all_or_nothing,
+    check_each,
+    read_csv,
+    refuse_invalid,
+    repeated,
+)
+from kit.importing import ImportSummary as BaseSummary
 
 REQUIRED_COLUMNS = (
     "crn",
@@ -155,38 +162,6 @@ M = TypeVar("M", bound=models.Model)
 BATCH_SIZE = 1000
 
 
-class ImportRejected(Exception):
-    """The file cannot be imported. `errors` lists the invalid rows when that is the reason."""
-
-    def __init__(self, message: str, errors: Iterable[RowError] = ()) -> None:
-        super().__init__(message)
-        self.errors = list(errors)
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    reasons: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {'; '.join(self.reasons)}"
-
-
-@dataclass(frozen=True)
-class RawRow:
-    """One data record: its first physical line in the file and its trimmed cells by column."""
-
-    line: int
-    cells: Mapping[str, str]
-    width_error: str = ""
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "")
-
-    def code(self, column: str) -> str:
-        return self.get(column).upper()
-
-
 @dataclass(frozen=True)
 class PersonRow:
     """A row that passed every check, in the types the models take."""
@@ -230,18 +205,15 @@ class RequirementRow:
 
 
 @dataclass
-class ImportSummary:
-    created: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ImportSummary(BaseSummary):
     regions_created: int = 0
     pdus_created: int = 0
     teams_created: int = 0
-    dry_run: bool = False
 
-    @property
-    def skipped(self) -> int:
-        return len(self.errors)
+    def more(self) -> str:
+        if not (self.regions_created or self.pdus_created or self.teams_created):
+            return ""
+        return f" {self.verb} {self.regions_created} regions, {self.pdus_created} PDUs and {self.teams_created} teams."
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -250,77 +222,6 @@ class ImportSummary:
 def read_rows(path: Path) -> list[RawRow]:
     """Decode and split the file; reject it outright if it is not UTF-8 CSV with a usable header."""
     return read_csv(path, required=REQUIRED_COLUMNS, allowed=ALL_COLUMNS)
-
-
-def read_csv(path: Path, *, required: Sequence[str], allowed: Sequence[str]) -> list[RawRow]:
-    """The file rules every import shares (UTF-8 CSV, a header naming known columns once each,
-    every required column present, rows as wide as the header), for any set of columns."""
-    records = _csv_records(_decode(path), path.name)
-    if not records:
-        raise ImportRejected(f"{path.name} is empty: expected a header row naming the columns")
-    (_, header), data = records[0], records[1:]
-    columns = _check_header(header, required, allowed)
-    return [_raw_row(line, columns, cells) for line, cells in data if any(c.strip() for c in cells)]
-
-
-def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportRejected(f"{path}: no such file") from None
-    except OSError as error:
-        raise ImportRejected(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportRejected(
-            f"{path.name} is not UTF-8 text (first bad byte on line {line}); save it as CSV UTF-8"
-        ) from None
-    if "\x00" in text:
-        raise ImportRejected(f"{path.name} is a binary file (a spreadsheet?), not CSV; save it as CSV UTF-8")
-    return text
-
-
-def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """Records with the physical line each starts on (a quoted cell may span several lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            records.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportRejected(f"{name} is not valid CSV: line {reader.line_num}: {error}") from None
-    return records
-
-
-def _check_header(header: list[str], required: Sequence[str], allowed: Sequence[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    problems = []
-    if "" in columns:
-        problems.append(f"column {columns.index('') + 1} of the header has no name")
-    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if repeated:
-        problems.append(f"repeated columns: {', '.join(repeated)}")
-    unknown = [c for c in columns if c and c not in allowed]
-    if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)} (allowed: {', '.join(allowed)})")
-    missing = [c for c in required if c not in columns]
-    if missing:
-        problems.append(f"missing required columns: {', '.join(missing)}")
-    if problems:
-        raise ImportRejected("The header row is wrong: " + "; ".join(problems))
-    return columns
-
-
-def _raw_row(line: int, columns: list[str], cells: list[str]) -> RawRow:
-    width_error = ""
-    extra = cells[len(columns) :]
-    if len(cells) < len(columns) or any(c.strip() for c in extra):
-        width_error = f"has {len(cells)} values but the header has {len(columns)} columns"
-    return RawRow(line, {c: v.strip() for c, v in zip(columns, cells, strict=False)}, width_error)
 
 
 # --- Checking one row on its own -----------------------------------------------------------------
@@ -651,19 +552,6 @@ def _parent_code(unit: Region | PDU | Team) -> str:
     return ""
 
 
-def _duplicate_crns(rows: list[RawRow]) -> dict[int, str]:
-    lines: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        if row.code("crn"):
-            lines[row.code("crn")].append(row.line)
-    return {
-        line: f'crn "{crn}" appears more than once in the file (lines {", ".join(map(str, found))})'
-        for crn, found in lines.items()
-        if len(found) > 1
-        for line in found
-    }
-
-
 @dataclass
 class CheckedFile:
     valid: list[PersonRow]
@@ -673,18 +561,12 @@ class CheckedFile:
 
 def check_rows(rows: list[RawRow], refs: ReferenceData, *, create_org: bool, today: date) -> CheckedFile:
     checker = _RowChecker(refs, create_org=create_org)
-    duplicates = _duplicate_crns(rows)
-    valid: list[PersonRow] = []
-    errors: list[RowError] = []
-    for raw in rows:
+
+    def check(raw: RawRow) -> tuple[PersonRow | None, list[str]]:
         row, reasons = parse_row(raw, today)
-        reasons += checker.reasons(raw)
-        if raw.line in duplicates:
-            reasons.append(duplicates[raw.line])
-        if reasons or row is None:
-            errors.append(RowError(raw.line, tuple(reasons)))
-        else:
-            valid.append(row)
+        return row, reasons + checker.reasons(raw)
+
+    valid, errors = check_each(rows, check, also=repeated(rows, "crn", lambda row: row.code("crn")))
     return CheckedFile(valid, errors, checker.plan)
 
 
@@ -699,33 +581,15 @@ def import_people(
     refs = ReferenceData.load(rows)
     today = timezone.localdate()
     checked = check_rows(rows, refs, create_org=create_org, today=today)
-    if checked.errors and not skip_invalid:
-        raise ImportRejected(_rejection(len(checked.errors), len(rows)), checked.errors)
-    if checked.errors and not checked.valid:
-        raise ImportRejected(f"None of the {len(rows)} rows is valid; nothing was imported", checked.errors)
+    refuse_invalid(checked.errors, len(checked.valid), len(rows), skip_invalid=skip_invalid)
     new = [row for row in checked.valid if row.crn not in refs.existing_crns]
     summary = ImportSummary(unchanged=len(checked.valid) - len(new), errors=checked.errors, dry_run=dry_run)
-    try:
-        with transaction.atomic(), pghistory.context(command="import_people", file=path.name):
-            _create_organisation(new, checked.plan, refs, summary)
-            _write_new_cases(new, refs, rationale=f"Imported from {path.name}", today=today)
-            summary.created = len(new)
-            if dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError as error:
-        # The checks ran against what was on record when the import started; if someone else has
-        # since opened one of these CRNs (or created one of these teams), the database refuses it.
-        detail = " ".join(str(error).split())
-        raise ImportRejected(f"The database refused the import ({detail}); nothing was imported") from error
+    # Someone may since have opened one of these CRNs (or created one of these teams): refused whole.
+    with all_or_nothing("import_people", path, dry_run=dry_run):
+        _create_organisation(new, checked.plan, refs, summary)
+        _write_new_cases(new, refs, rationale=f"Imported from {path.name}", today=today)
+        summary.created = len(new)
     return summary
-
-
-def _rejection(invalid: int, total: int) -> str:
-    valid = total - invalid
-    return (
-        f"{invalid} of {total} rows are invalid; nothing was imported. Correct them, or run with "
-        f"--skip-invalid to import the {valid} valid row{'s' if valid != 1 else ''} and skip the rest"
-    )
 
 
 def _create_organisation(rows: list[PersonRow], plan: _OrgPlan, refs: ReferenceData, summary: ImportSummary) -> None:

@@ -9,6 +9,7 @@ attached as context, in the same transaction as the change.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import pghistory
@@ -356,10 +357,28 @@ class OrderType(models.TextChoices):
     PSS = "PSS", "Post-sentence supervision"
 
 
+# Among sentences in force on a day, the one that governs comes first: the latest to start, then the
+# latest recorded.
+GOVERNING_FIRST = ("-start_date", "-created_at")
+
+
 class SentenceQuerySet(models.QuerySet["Sentence"]):
-    def active(self, on: date | None = None) -> SentenceQuerySet:
+    """Which sentence governs a case (or a contact) on a day is asked here, and only here (with its
+    Python twin `governing_sentence` for sentences already loaded)."""
+
+    def in_force(self, on: date | None = None) -> SentenceQuerySet:
+        """Sentences in force on `on` (default today): started by then, not past their expected end,
+        and not terminated by then. A sentence terminated since still counts for the days before
+        its termination (a contact recorded late belongs to the sentence it was made under)."""
         on = on or timezone.localdate()
-        return self.filter(terminated_on__isnull=True, start_date__lte=on, expected_end_date__gte=on)
+        return self.filter(start_date__lte=on, expected_end_date__gte=on).filter(
+            Q(terminated_on__isnull=True) | Q(terminated_on__gt=on)
+        )
+
+    def governing(self, on: date | None = None) -> SentenceQuerySet:
+        """The sentences in force on `on`, the governing one first: the latest to start (ties: the
+        latest recorded). `.first()` is the governing sentence, None when none is in force."""
+        return self.in_force(on).order_by(*GOVERNING_FIRST)
 
 
 @pghistory.track()
@@ -409,12 +428,24 @@ class Sentence(models.Model):
 
     @property
     def is_active(self) -> bool:
-        today = timezone.localdate()
-        return self.terminated_on is None and self.start_date <= today <= self.expected_end_date
+        """In force today."""
+        return self.in_force_on(timezone.localdate())
+
+    def in_force_on(self, on: date) -> bool:
+        """The same rule as `Sentence.objects.in_force(on)`, for a sentence already loaded."""
+        not_terminated = self.terminated_on is None or self.terminated_on > on
+        return not_terminated and self.start_date <= on <= self.expected_end_date
 
     @property
     def label(self) -> str:
         return "Licence (home detention curfew)" if self.is_hdc else self.get_order_type_display()
+
+
+def governing_sentence(sentences: Iterable[Sentence], on: date) -> Sentence | None:
+    """`Sentence.objects.governing(on).first()` for sentences already loaded (prefetched, imported):
+    the latest-starting sentence in force on `on` (ties: the latest recorded), None when none is."""
+    in_force = [sentence for sentence in sentences if sentence.in_force_on(on)]
+    return max(in_force, key=lambda s: (s.start_date, s.created_at), default=None)
 
 
 class RequirementCategory(models.TextChoices):

@@ -7,7 +7,7 @@
   takes the person and the signed-in user and returns the template context; keep it to a fixed,
   small number of queries (the page's query-count tests include every section).
 
-Apps register in their `AppConfig.ready()`.
+The composition root (`probation/wiring.py`) registers them; apps register nothing themselves.
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ _TABS: dict[str, Tab] = {"overview": Tab("overview", "Overview", "cases:person",
 _SECTIONS: dict[str, Section] = {}
 
 
-def register_tab(key: str, label: str, url_name: str, order: int) -> None:
-    _TABS[key] = Tab(key, label, url_name, order)
+def register_tab(tab: Tab) -> None:
+    _TABS[tab.key] = tab
 
 
-def register_section(key: str, template: str, context: Callable[[Person, User], dict[str, Any]], order: int) -> None:
-    _SECTIONS[key] = Section(key, template, context, order)
+def register_section(section: Section) -> None:
+    _SECTIONS[section.key] = section
 
 
 def tabs(person: Person, current: str) -> list[dict[str, Any]]:

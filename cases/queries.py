@@ -47,8 +47,8 @@ SORT_FIELDS = {
 
 
 # Extension points, so apps that build on `cases` (e.g. inspections' open-flag badge) can add a
-# column value, a filter and a badge to every caseload without `cases` importing them. Apps register
-# in their `AppConfig.ready()`. An annotation must be one correlated expression (no extra query per row).
+# column value, a filter and a badge to every caseload without `cases` importing them. The composition
+# root (`probation/wiring.py`) registers them. An annotation must be one correlated expression (no extra query per row).
 _ANNOTATIONS: dict[str, Callable[[], Combinable]] = {}
 _FILTERS: dict[str, Callable[[QuerySet[Person], Any], QuerySet[Person]]] = {}
 _BADGES: dict[str, str] = {}
@@ -79,6 +79,8 @@ def caseload_rows(people: PersonQuerySet, filters: dict[str, Any]) -> QuerySet[P
     A fixed number of queries whatever the number of rows (registrations are prefetched).
     """
     today = timezone.localdate()
+    # The caseload's sentence column: the latest sentence not terminated, even past its expected end
+    # (a case waiting for its termination to be recorded still shows the order), not the governing one.
     current_sentence = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).order_by(
         "-start_date"
     )

@@ -126,7 +126,8 @@ def change_main_address(
 
 
 def default_review_due(registration_type: RegistrationType, registered_on: date) -> date:
-    return registered_on + relativedelta(months=registration_type.review_period_months)
+    due: date = registered_on + relativedelta(months=registration_type.review_period_months)
+    return due
 
 
 def _check_mappa(registration_type: RegistrationType, category: int | None, level: int | None) -> None:

@@ -25,12 +25,12 @@ from cases.forms import (
     SearchForm,
     TeamCaseloadFilterForm,
     person_initial,
-    raise_service_errors,
 )
 from cases.models import Registration, Role, User
 from cases.queries import caseload_rows, person_overview
-from cases.web import is_htmx, query_without_page, signed_in_user
-from probation.govuk import GovUKForm
+from cases.web import signed_in_user
+from kit.forms import GovUKForm, raise_service_errors
+from kit.web import is_htmx, query_without_page
 
 PAGE_SIZE = 25
 

@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.access import get_person_for_user, visible_people
-from cases.api import ERROR, ERRORS, PageNumbers
 from cases.models import PersonQuerySet, Role, User
 from cases.web import signed_in_user
 from inspections.models import Flag, FlagKind, FlagQuerySet
+from kit.api import ERROR, ERRORS, PageNumbers
 
 # --- Output --------------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 from cases.access import visible_people
 from cases.models import Role, User
 from inspections.models import DigestLog, Flag, FlagKind, FlagQuerySet
+from kit.clock import now_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -114,15 +115,7 @@ def recipients() -> QuerySet[User]:
 def _window(user: User, on: date, now: datetime) -> datetime:
     """Since when "new" counts: the user's last digest before `on`, else 24 hours before the run."""
     last = DigestLog.objects.filter(user=user, sent_on__lt=on).order_by("-sent_on").values_list("sent_at", flat=True)
-    until = _until(on, now)
-    return last.first() or until - FIRST_DIGEST_LOOKBACK
-
-
-def _until(on: date, now: datetime) -> datetime:
-    """The end of the digest's window: now for today, the end of the day for a past date."""
-    if on >= timezone.localdate(now):
-        return now
-    return timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time()))
+    return last.first() or now_as_of(on, now) - FIRST_DIGEST_LOOKBACK
 
 
 def _flags(user: User, people: Q) -> FlagQuerySet:
@@ -144,7 +137,7 @@ def build_digest(user: User, on: date | None = None, *, now: datetime | None = N
     now = now or timezone.now()
     on = on or timezone.localdate(now)
     since = _window(user, on, now)
-    until = _until(on, now)
+    until = now_as_of(on, now)  # the end of the window: now for today, the end of a past day
     since_day = timezone.localdate(since)
     if user.role == Role.SPO:
         flags = _flags(user, Q(person__team_id=user.team_id))
@@ -152,7 +145,7 @@ def build_digest(user: User, on: date | None = None, *, now: datetime | None = N
     else:
         flags = _flags(user, Q(person__practitioner=user))
         audience = "practitioner"
-    new = list(flags.filter(opened_at__gte=since, opened_at__lt=until))
+    new = list(flags.filter(opened_at__gte=since, opened_at__lte=until))
     # Became overdue since the last digest: due before `on`, but not yet overdue on the last digest's day.
     newly_overdue = flags.unacknowledged(on).filter(due_by__lt=on, due_by__gte=since_day)
     newly_overdue = newly_overdue.exclude(pk__in=[flag.pk for flag in new])
@@ -179,7 +172,7 @@ def build_digest(user: User, on: date | None = None, *, now: datetime | None = N
 
 def _link(name: str, *args: str) -> str:
     try:
-        return settings.SERVICE_URL + reverse(name, args=args)
+        return str(settings.SERVICE_URL) + reverse(name, args=args)
     except NoReverseMatch:
         return ""
 

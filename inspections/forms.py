@@ -9,7 +9,7 @@ from django import forms
 from cases.models import Role, Team, User
 from inspections.models import FlagKind, Severity
 from inspections.queries import AGE_CHOICES
-from probation.govuk import GovUKDateField, GovUKForm, checkbox_filter
+from kit.forms import GovUKDateField, GovUKForm, checkbox_filter
 
 
 class AcknowledgeForm(GovUKForm):

@@ -19,7 +19,7 @@ from django.utils import dateformat, timezone
 from cases.access import visible_people
 from cases.models import Person, PersonQuerySet, Role, User
 from inspections.models import Flag, FlagKind, FlagQuerySet, Severity
-from probation.govuk import local_midnight
+from kit.clock import local_midnight
 
 # How far back "new flags" looks on the home page: a page layout choice, not a policy number.
 HOME_NEW_DAYS = 14
@@ -239,7 +239,7 @@ def home_flags(user: User, now: datetime | None = None) -> HomeFlags:
         .order_by("-opened_at", "pk")[:HOME_LIMIT]
     )
     recent = [flag for flag in newest if flag.opened_at >= since]
-    return HomeFlags(recent=recent, open_count=newest[0].open_count if newest else 0)
+    return HomeFlags(recent=recent, open_count=newest[0].open_count if newest else 0)  # type: ignore[attr-defined]
 
 
 # --- The caseload --------------------------------------------------------------------------------

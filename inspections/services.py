@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import pghistory
@@ -31,10 +30,12 @@ from cases.models import Person, Sentence, User
 from inspections.checks import REGISTRY, CheckFinding, ChunkContext
 from inspections.checks.registry import JsonbRows
 from inspections.models import CheckDefinition, Flag
+from kit.clock import now_as_of
 from supervision.models import ApprovalRequest, CaseStanding, ContactPolicy
-from supervision.policy.evaluate import evaluate_facts, save_standings
+from supervision.policy.evaluate import evaluate_facts
 from supervision.policy.facts import load_cases
 from supervision.policy.resolve import longest_early_days, policy_in_force
+from supervision.services import standing
 
 CHUNK_SIZE = 500
 NOT_SUPERVISED = "No longer under active supervision"
@@ -92,7 +93,7 @@ class Plan:
         on = on or timezone.localdate()
         policy = policy_in_force(on)
         definitions = {d.kind: d for d in CheckDefinition.objects.all()}
-        return cls(on, _now_on(on), policy, longest_early_days(policy), definitions)
+        return cls(on, now_as_of(on), policy, longest_early_days(policy), definitions)
 
     def is_enabled(self, kind: str) -> bool:
         definition = self.definitions.get(kind)
@@ -104,21 +105,11 @@ class Plan:
         return [kind for kind, check in REGISTRY.items() if check.available and self.is_enabled(kind)]
 
 
-def _now_on(on: date) -> datetime:
-    """'Now' as of `on`: the real time today, the end of that day for a past date."""
-    now = timezone.now()
-    if on >= timezone.localdate(now):
-        return now
-    return timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time())) - timedelta(
-        microseconds=1
-    )
-
-
 def sweep_population(people: QuerySet[Person], on: date) -> QuerySet[Person]:
     """Whom a sweep visits: cases under active supervision, and anyone with an open flag or a
     standing with shortfalls (so a case that stops being supervised is cleared, not forgotten)."""
     return people.filter(
-        Exists(Sentence.objects.active(on).filter(person=OuterRef("pk")))
+        Exists(Sentence.objects.in_force(on).filter(person=OuterRef("pk")))
         | Exists(Flag.objects.open().filter(person=OuterRef("pk")))
         | Exists(CaseStanding.objects.filter(person=OuterRef("pk")).exclude(shortfalls=[]))
     )
@@ -186,25 +177,10 @@ def reconcile_chunk(ids: Sequence[uuid.UUID], plan: Plan, *, dry_run: bool = Fal
         result.opened, result.updated = _upsert(_changed(findings, open_flags, plan), plan)
         result.unchanged = len(findings) - result.opened - result.updated
         result.resolved = _resolve(resolutions)
-        result.standings = save_standings(ctx.evaluations.values())
+        result.standings = standing.store_evaluations(ctx.evaluations, ctx.on, queue_tiers=not dry_run)
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            _queue_tiers(ctx)
     return result
-
-
-def _queue_tiers(ctx: ChunkContext) -> None:
-    """The tier's `S` suffix (Probation Reset) starts at the two-thirds point with no record changing,
-    so nothing announces it: queue a tier recalculation, after the chunk commits, for the cases
-    crossing their two-thirds date on the sweep's date. No query here, so a chunk's cost stays fixed;
-    the task is idempotent and stores nothing when the tier did not change."""
-    from supervision.tasks import recalculate_tier
-
-    for person_id, evaluation in ctx.evaluations.items():
-        facts = evaluation.facts
-        if evaluation.active and facts.two_thirds == ctx.on and facts.reset_eligible:
-            transaction.on_commit(partial(recalculate_tier.delay, str(person_id)), robust=True)
 
 
 @dataclass(frozen=True)
@@ -349,7 +325,8 @@ def _resolve(resolutions: dict[uuid.UUID, str]) -> int:
     rows = [{"id": str(pk), "resolution": reason} for pk, reason in resolutions.items()]
     with connection.cursor() as cursor:
         cursor.execute(_RESOLVE, {"resolutions": json.dumps(rows), "now": timezone.now()})
-        return cursor.rowcount
+        resolved: int = cursor.rowcount
+        return resolved
 
 
 @transaction.atomic

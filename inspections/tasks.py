@@ -1,7 +1,7 @@
 """Background jobs of the checks engine. Thin and idempotent: each takes IDs and calls one service.
 
 `sweep_all` runs nightly (probation/celery.py) and fans out one `sweep_pdu` per PDU so more workers
-finish sooner; `check_case` runs after any change to a case (cases.changes, registered in apps.py).
+finish sooner; `check_case` runs after any change to a case (cases.changes; listed in probation/wiring.py).
 Every task is safe to run twice and safe to kill: each chunk is one transaction and the flags'
 partial unique index makes concurrent runs converge.
 """
@@ -13,15 +13,10 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
+from kit.tasks import BATCH, ONE_CASE
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=100,
-    time_limit=120,
-)
+
+@shared_task(**ONE_CASE)
 def check_case(person_id: str) -> str:
     """Re-run every check on one case and refresh its contact standing."""
     from cases.models import Person
@@ -35,18 +30,11 @@ def check_case(person_id: str) -> str:
 
 
 def queue_check(person_id: str) -> None:
-    """The inspections listener on cases.changes: re-check the case in the background."""
+    """The checks listener on cases.changes (probation/wiring.py): re-check the case in the background."""
     check_case.delay(person_id)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=840,
-    time_limit=900,
-)
+@shared_task(**BATCH)
 def sweep_pdu(pdu_id: int) -> dict[str, Any]:
     """One PDU's share of the nightly sweep (a chunk at a time, each in one transaction)."""
     from inspections import services
@@ -69,14 +57,7 @@ class DigestsNotAllSent(Exception):
     """Raised by `send_daily_digests` when some digests failed, so Celery retries (with backoff)."""
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, DigestsNotAllSent),
-    retry_backoff=60,
-    max_retries=5,
-    soft_time_limit=840,
-    time_limit=900,
-)
+@shared_task(**{**BATCH, "autoretry_for": (OperationalError, DigestsNotAllSent), "retry_backoff": 60, "max_retries": 5})
 def send_daily_digests() -> dict[str, int]:
     """Each practitioner's and SPO's daily flags digest (inspections.digest). Safe to retry or run
     twice: DigestLog allows one digest per person per day, so a retry sends only those not yet sent."""

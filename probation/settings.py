@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "supervision",
     "monitoring",
     "inspections",
+    # Dev commands only (seed_demo, generate_national_dataset, benchmarks): imported when one runs.
+    "devtools",
+    "probation",  # last: its ready() runs the composition root (probation/wiring.py)
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kit.web.VaryOnHtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "probation.context_processors.service",
+                "kit.web.htmx_context",
             ],
         },
     }

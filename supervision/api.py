@@ -8,7 +8,7 @@ back as a 400 body keyed by the same field names as the input.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,12 +23,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.access import get_person_for_user
-from cases.api import ERROR, ERRORS, PageNumbers
 from cases.models import Person
 from cases.web import signed_in_user
-from probation.govuk import local_midnight
-from supervision.booking import BookingWarnings
+from kit.api import ERROR, ERRORS, PageNumbers
+from kit.clock import end_of_day, local_midnight
 from supervision.models import Contact, ContactQuerySet, ContactType, Frequency, OutcomeType
+from supervision.rules.booking import BookingWarnings
 from supervision.services.appointments import MAX_OCCURRENCES, book_appointment
 from supervision.services.contacts import record_contact
 
@@ -224,7 +224,7 @@ class ContactListView(GenericAPIView[Contact]):
         if start := filters.validated_data.get("start"):
             contacts = contacts.filter(starts_at__gte=local_midnight(start))
         if end := filters.validated_data.get("end"):
-            contacts = contacts.filter(starts_at__lt=local_midnight(end + timedelta(days=1)))
+            contacts = contacts.filter(starts_at__lt=end_of_day(end))
         page = self.paginate_queryset(contacts)
         return self.get_paginated_response(ContactSerializer(page, many=True).data)
 

@@ -4,15 +4,10 @@
 same transaction as the decision, so the decision and its effect are saved together or not at all.
 A handler raises `ValidationError` to refuse the approval (the decision is then not recorded).
 
-Apps that supervision may not import register their own kinds from their `AppConfig.ready()`:
-
-    from supervision.approvals import register_handler
-    from supervision.models import ApprovalKind
-
-    register_handler(ApprovalKind.FLAG_ACKNOWLEDGEMENT, acknowledge_flag)  # (request, spo) -> None
-
-The built-in kinds (remote contact, Probation Reset exception) register themselves below. A kind
-with no handler cannot be approved (it can still be rejected), so nothing is approved to no effect.
+Every kind's handler, supervision's own (remote contact, Probation Reset exception) and those of
+apps supervision may not import (a flag acknowledgement), is listed in the composition root
+(`probation/wiring.py`, `APPROVAL_HANDLERS`). A kind with no handler cannot be approved (it can
+still be rejected), so nothing is approved to no effect.
 """
 
 from __future__ import annotations
@@ -80,7 +75,3 @@ def approve_reset_override(request: ApprovalRequest, spo: User) -> None:
         raise ValidationError("The sentence this request is about no longer exists")
     state = str(request.details.get("state", ""))
     decide_reset(request.person, sentence, by=spo, state=state, reason=request.decision_reason)
-
-
-register_handler(ApprovalKind.REMOTE_CONTACT, approve_remote_contact)
-register_handler(ApprovalKind.RESET_OVERRIDE, approve_reset_override)

@@ -2,8 +2,8 @@
 flags raised by inspections) can add a section without supervision importing them.
 
 A section's context function takes the signed-in user and returns the template context; keep it to a
-fixed, small number of queries (the home page's query-count test includes every section). Apps
-register in their `AppConfig.ready()`.
+fixed, small number of queries (the home page's query-count test includes every section). The
+composition root (`probation/wiring.py`) registers them.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class HomeSection:
 _SECTIONS: dict[str, HomeSection] = {}
 
 
-def register_home_section(key: str, template: str, context: Callable[[User], dict[str, Any]], order: int) -> None:
-    _SECTIONS[key] = HomeSection(key, template, context, order)
+def register_home_section(section: HomeSection) -> None:
+    _SECTIONS[section.key] = section
 
 
 def sections(user: User) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ Contacts are inserted in batches rather than through `supervision.services.conta
 time: a legacy log runs to tens of thousands of rows per PDU, and the service's per-contact work
 (its queries, its savepoint, a re-evaluation queued per contact) is what the batch replaces. The
 checks that service makes on a single contact are made here per row with the same rule
-(`supervision.outcomes.outcome_error`), and the affected cases are re-evaluated once, together,
+(`supervision.rules.outcomes.outcome_error`), and the affected cases are re-evaluated once, together,
 after the write (`supervision.policy.refresh_standings`).
 
 Re-running a file is safe: a row whose `external_id` names a current contact already on record is
@@ -22,21 +22,29 @@ import re
 import uuid
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-import pghistory
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.importing import ImportRejected, RawRow, RowError, read_csv
-from cases.models import CRN_REGEX, Person, Sentence
+from cases.models import CRN_REGEX, Person, Sentence, governing_sentence
+from kit.importing import (
+    ImportSummary,
+    RawRow,
+    RowError,
+    all_or_nothing,
+    check_each,
+    read_csv,
+    refuse_invalid,
+    repeated,
+)
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
-from supervision.outcomes import outcome_error
+from supervision.rules.outcomes import outcome_error
 
 REQUIRED_COLUMNS = ("crn", "contact_type", "happened_at")
 OPTIONAL_COLUMNS = ("outcome", "notes", "external_id")
@@ -66,16 +74,13 @@ class ContactRow:
 
 
 @dataclass
-class ContactImportSummary:
-    created: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ContactImportSummary(ImportSummary):
     cases_refreshed: int = 0
-    dry_run: bool = False
 
-    @property
-    def skipped(self) -> int:
-        return len(self.errors)
+    def more(self) -> str:
+        if self.dry_run or not self.cases_refreshed:
+            return ""
+        return f" Re-evaluated {self.cases_refreshed} case{'s' if self.cases_refreshed != 1 else ''}."
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -172,19 +177,6 @@ def parse_row(raw: RawRow, refs: ReferenceData, now: datetime) -> tuple[ContactR
     return ContactRow(raw.line, person, contact_type, starts_at, outcome, notes, external_id), []
 
 
-def _duplicate_external_ids(rows: list[RawRow]) -> dict[int, str]:
-    lines: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        if row.get("external_id"):
-            lines[row.get("external_id")].append(row.line)
-    return {
-        line: f'external_id "{external_id}" appears more than once in the file (lines {", ".join(map(str, found))})'
-        for external_id, found in lines.items()
-        if len(found) > 1
-        for line in found
-    }
-
-
 @dataclass
 class CheckedFile:
     valid: list[ContactRow]
@@ -192,17 +184,8 @@ class CheckedFile:
 
 
 def check_rows(rows: list[RawRow], refs: ReferenceData, now: datetime) -> CheckedFile:
-    duplicates = _duplicate_external_ids(rows)
-    valid: list[ContactRow] = []
-    errors: list[RowError] = []
-    for raw in rows:
-        row, reasons = parse_row(raw, refs, now)
-        if raw.line in duplicates:
-            reasons.append(duplicates[raw.line])
-        if reasons or row is None:
-            errors.append(RowError(raw.line, tuple(reasons)))
-        else:
-            valid.append(row)
+    repeats = repeated(rows, "external_id", lambda row: row.get("external_id"))
+    valid, errors = check_each(rows, lambda raw: parse_row(raw, refs, now), also=repeats)
     return CheckedFile(valid, errors)
 
 
@@ -215,23 +198,13 @@ def import_contacts(path: Path, *, skip_invalid: bool = False, dry_run: bool = F
     refs = ReferenceData.load(rows)
     now = timezone.now()
     checked = check_rows(rows, refs, now)
-    if checked.errors and not skip_invalid:
-        raise ImportRejected(_rejection(len(checked.errors), len(rows)), checked.errors)
-    if checked.errors and not checked.valid:
-        raise ImportRejected(f"None of the {len(rows)} rows is valid; nothing was imported", checked.errors)
+    refuse_invalid(checked.errors, len(checked.valid), len(rows), skip_invalid=skip_invalid)
     new = [row for row in checked.valid if not row.external_id or row.external_id not in refs.existing_external_ids]
     summary = ContactImportSummary(unchanged=len(checked.valid) - len(new), errors=checked.errors, dry_run=dry_run)
-    try:
-        with transaction.atomic(), pghistory.context(command=COMMAND, file=path.name):
-            _write_contacts(new, now)
-            summary.created = len(new)
-            if dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError as error:
-        # Checked against what was on record when the import started; someone may since have
-        # recorded a contact with one of these external ids.
-        detail = " ".join(str(error).split())
-        raise ImportRejected(f"The database refused the import ({detail}); nothing was imported") from error
+    # Someone may since have recorded a contact with one of these external ids: refused whole.
+    with all_or_nothing(COMMAND, path, dry_run=dry_run):
+        _write_contacts(new, now)
+        summary.created = len(new)
     if new and not dry_run:
         summary.cases_refreshed = _refresh({row.person.pk for row in new})
     return summary
@@ -249,7 +222,7 @@ def _contact(row: ContactRow, sentences: list[Sentence], now: datetime) -> Conta
         id=contact_id,
         thread_id=contact_id,
         person=row.person,
-        sentence=_sentence_on(sentences, timezone.localdate(row.starts_at)),
+        sentence=governing_sentence(sentences, timezone.localdate(row.starts_at)),
         contact_type=row.contact_type,
         starts_at=row.starts_at,
         staff_id=row.person.practitioner_id,
@@ -270,24 +243,7 @@ def _sentences(person_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Sentence]]:
     return by_person
 
 
-def _sentence_on(sentences: list[Sentence], day: date) -> Sentence | None:
-    """The sentence the contact was made under: the latest one started by that day and not yet ended."""
-    for sentence in sentences:
-        end = sentence.terminated_on or sentence.expected_end_date
-        if sentence.start_date <= day <= end:
-            return sentence
-    return None
-
-
 def _refresh(person_ids: set[uuid.UUID]) -> int:
     from supervision.policy import refresh_standings
 
     return refresh_standings(sorted(person_ids, key=str))
-
-
-def _rejection(invalid: int, total: int) -> str:
-    valid = total - invalid
-    return (
-        f"{invalid} of {total} rows are invalid; nothing was imported. Correct them, or run with "
-        f"--skip-invalid to import the {valid} valid row{'s' if valid != 1 else ''} and skip the rest"
-    )

@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,7 +67,7 @@ def healthcheck(service: str) -> str:
     return test if isinstance(test, str) else " ".join(test)
 
 
-def environment(service: str) -> dict[str, str | None]:
+def environment(service: str) -> dict[str, Any]:
     env = SERVICES[service].get("environment") or {}
     if isinstance(env, list):
         env = dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
@@ -393,7 +394,7 @@ def test_pages_carry_a_strict_content_security_policy(client, path):
 
 
 def template_files() -> list[Path]:
-    folders = [Path(folder) for engine in django_settings.TEMPLATES for folder in engine["DIRS"]]
+    folders = [Path(folder) for engine in django_settings.TEMPLATES for folder in engine["DIRS"]]  # type: ignore[attr-defined]
     folders += [
         Path(config.path) / "templates"
         for config in apps.get_app_configs()

@@ -95,7 +95,7 @@ class PatsToken:
         return API_TOKEN
 
     def set(self, case: schemathesis.Case, data: str, context: schemathesis.AuthContext) -> None:
-        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+        case.headers = {**dict(case.headers or {}), "Authorization": f"Token {data}"}  # type: ignore[assignment]
 
 
 @schema.parametrize()

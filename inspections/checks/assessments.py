@@ -1,7 +1,9 @@
 """Checks over assessments, management oversight and safeguarding information requests, each ONE
 set-based query for the whole chunk (correlated subqueries or a window function; no per-case
-query). Thresholds come from the kind's `CheckDefinition.threshold` (admin-editable); the review
-schedule is supervision's own rule (`supervision.assessments.review_due`), not a second copy."""
+query). Thresholds come from the kind's `CheckDefinition.threshold` (admin-editable); the first
+assessment's deadline and the review schedule are supervision's own rules and policy parameters
+(`supervision.rules.assessments.first_assessment_due`, `review_due`), the ones the risk page shows,
+not a second copy."""
 
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ from django.utils import timezone
 from cases.models import Person, RoshLevel
 from inspections.checks.registry import NO_LONGER_HOLDS, CheckFinding, ChunkContext, check, day, spoken
 from inspections.models import FlagKind
-from supervision.assessments import review_due, review_records, review_rows
 from supervision.models import (
     Assessment,
     AssessmentStatus,
@@ -29,6 +30,8 @@ from supervision.models import (
     ManagementOversight,
     OversightType,
 )
+from supervision.queries.assessments import review_rows
+from supervision.rules.assessments import review_due, review_records
 
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20
@@ -63,7 +66,8 @@ def _assessment_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
             )
             rows = {row["pk"]: row for row in query}
         ctx.cache["assessments"] = rows
-    return ctx.cache["assessments"]
+    cached: dict[uuid.UUID, dict[str, Any]] = ctx.cache["assessments"]
+    return cached
 
 
 def _in_progress(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,7 +103,7 @@ def assessment_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
     after the current sentence started; the risk page shows the same date): one completed on the last
     day is in time, and one awaiting countersignature does not count yet."""
     for person_id, row in _assessment_rows(ctx).items():
-        days = int(ctx.params(person_id)["first_assessment_days"])
+        days = ctx.params(person_id).first_assessment_days
         records = review_records(row)
         due = records.first_assessment_due(days)
         start, last = records.supervision_start, row["last_completed"]
@@ -136,8 +140,8 @@ def _review(ctx: ChunkContext, person_id: uuid.UUID, row: dict[str, Any]) -> Any
     return review_due(
         review_records(row),
         on=ctx.on,
-        interval_weeks=int(params["assessment_review_weeks"]),
-        trigger_days=int(params["review_trigger_days"]),
+        interval_weeks=int(params.assessment_review_weeks),
+        trigger_days=int(params.review_trigger_days),
     )
 
 
@@ -164,8 +168,8 @@ def review_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
                 "last_complete": day(row["last_completed"]),
                 "reason": due.reason,
                 "due": day(due.due),
-                "interval_weeks": int(params["assessment_review_weeks"]),
-                "trigger_days": int(params["review_trigger_days"]),
+                "interval_weeks": int(params.assessment_review_weeks),
+                "trigger_days": int(params.review_trigger_days),
                 "triggers": [
                     {"reason": t.reason, "on": day(t.on), "due": day(t.due)} for t in due.triggers[:EVIDENCE_ROWS]
                 ],
@@ -205,7 +209,8 @@ def _oversight_rows(ctx: ChunkContext) -> dict[uuid.UUID, dict[str, Any]]:
             )
             rows = {row["pk"]: dict(row) for row in query}
         ctx.cache["oversight"] = rows
-    return ctx.cache["oversight"]
+    cached: dict[uuid.UUID, dict[str, Any]] = ctx.cache["oversight"]
+    return cached
 
 
 def _overseen_because(ctx: ChunkContext, person_id: uuid.UUID) -> str:

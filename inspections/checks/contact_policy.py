@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import F, Window
@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from inspections.checks.registry import NO_LONGER_HOLDS, CheckFinding, ChunkContext, check, day, spoken
 from inspections.models import FlagKind
+from kit.clock import end_of_day
 from supervision.models import Contact, Phase
+from supervision.policy.parameters import PolicyParameters
 from supervision.policy.rules import (
     Finding,
     Shortfall,
@@ -59,20 +61,20 @@ def _window_contacts(ctx: ChunkContext) -> dict[uuid.UUID, list[dict[str, Any]]]
     if "window_contacts" in ctx.cache:
         return ctx.cache["window_contacts"]  # type: ignore[no-any-return]
     windows: dict[uuid.UUID, int] = {}
-    for shortfall, parameter in (
-        (Shortfall.TELEPHONE_ONLY, "telephone_only_window_days"),
-        (Shortfall.FACE_TO_FACE_OVERDUE, "face_to_face_window_days"),
-    ):
+    window_of: list[tuple[Shortfall, Callable[[PolicyParameters], int]]] = [
+        (Shortfall.TELEPHONE_ONLY, lambda params: params.telephone_only_window_days),
+        (Shortfall.FACE_TO_FACE_OVERDUE, lambda params: params.face_to_face_window_days),
+    ]
+    for shortfall, window in window_of:
         for person_id, _ in failing(ctx, shortfall):
-            windows[person_id] = max(windows.get(person_id, 0), int(ctx.params(person_id)[parameter]))
+            windows[person_id] = max(windows.get(person_id, 0), window(ctx.params(person_id)))
     found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     if windows:
         earliest = ctx.on - timedelta(days=max(windows.values()))
-        end_of_day = timezone.make_aware(datetime.combine(ctx.on + timedelta(days=1), datetime.min.time()))
         rows = (
             Contact.objects.current()
             .made()
-            .filter(person_id__in=list(windows), starts_at__date__gte=earliest, starts_at__lt=end_of_day)
+            .filter(person_id__in=list(windows), starts_at__date__gte=earliest, starts_at__lt=end_of_day(ctx.on))
             .filter(starts_at__lte=ctx.now)
             .annotate(rank=Window(RowNumber(), partition_by=[F("person_id")], order_by=F("starts_at").desc()))
             .filter(rank__lte=EVIDENCE_CONTACTS)
@@ -122,7 +124,7 @@ def _face_to_face_since(ctx: ChunkContext, person_id: uuid.UUID) -> str:
 @check(FlagKind.TELEPHONE_ONLY, resolved_because=_face_to_face_since)
 def telephone_only(ctx: ChunkContext) -> Iterator[CheckFinding]:
     for person_id, finding in failing(ctx, Shortfall.TELEPHONE_ONLY):
-        window = int(ctx.params(person_id)["telephone_only_window_days"])
+        window = int(ctx.params(person_id).telephone_only_window_days)
         yield CheckFinding(
             person_id,
             FlagKind.TELEPHONE_ONLY,
@@ -139,7 +141,7 @@ def telephone_only(ctx: ChunkContext) -> Iterator[CheckFinding]:
 @check(FlagKind.FACE_TO_FACE_OVERDUE, resolved_because=_face_to_face_since)
 def face_to_face_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
     for person_id, finding in failing(ctx, Shortfall.FACE_TO_FACE_OVERDUE):
-        window = int(ctx.params(person_id)["face_to_face_window_days"])
+        window = int(ctx.params(person_id).face_to_face_window_days)
         facts = ctx.facts(person_id)
         last = facts.contacts.last_face_to_face
         since = (
@@ -172,7 +174,7 @@ def _initial_held(ctx: ChunkContext, person_id: uuid.UUID) -> str:
     held = initial_appointment_held(facts, params)
     if held is None:
         return _reset_stopped(ctx, person_id) or NO_LONGER_HOLDS
-    how = " face to face" if params["initial_must_be_face_to_face"] else ""
+    how = " face to face" if params.initial_must_be_face_to_face else ""
     late = initial_appointment_lateness(facts, params)
     deadline = initial_appointment_deadline(facts, params)
     if late and deadline:
@@ -192,8 +194,8 @@ def initial_appointment_overdue(ctx: ChunkContext) -> Iterator[CheckFinding]:
             {
                 **_base(ctx, person_id, finding),
                 "summary": finding.explanation,
-                "working_days": params["initial_appointment_working_days"],
-                "must_be_face_to_face": bool(params["initial_must_be_face_to_face"]),
+                "working_days": params.initial_appointment_working_days,
+                "must_be_face_to_face": bool(params.initial_must_be_face_to_face),
                 "first_contact": day(contacts.first_made),
                 "first_face_to_face": day(contacts.first_face_to_face),
             },

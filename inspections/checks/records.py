@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.models import Registration
 from inspections.checks.registry import CheckFinding, ChunkContext, JsonbRows, check, day, spoken
 from inspections.models import FlagKind
-from probation.govuk import local_midnight
+from kit.clock import local_midnight
 
 # How many records a flag's evidence lists at most (the oldest: the most overdue).
 EVIDENCE_ROWS = 20
@@ -85,7 +85,7 @@ SELECT r.person_id, c.days, min(r.day),
 def outcome_not_recorded(ctx: ChunkContext) -> Iterator[CheckFinding]:
     """Past attendance contacts with no outcome, more than the policy's outcome_recording_days
     (resolved for each case) after the contact: a contact exactly that many days ago is still in time."""
-    days = {pk: int(ctx.params(pk)["outcome_recording_days"]) for pk in ctx.supervised}
+    days = {pk: int(ctx.params(pk).outcome_recording_days) for pk in ctx.supervised}
     if not days:
         return
     # The shortest allowance in the chunk bounds the scan; each case's own allowance is applied after.
@@ -159,7 +159,7 @@ def enforcement_decision_due(ctx: ChunkContext) -> Iterator[CheckFinding]:
             {
                 "policy_version": ctx.policy.version,
                 "summary": f"The failure to comply on {spoken(first)} has no enforcement decision.",
-                "failures_limit": ctx.params(person_id)["failures_limit"],
+                "failures_limit": ctx.params(person_id).failures_limit,
                 "failures": failures,
             },
         )

@@ -18,6 +18,7 @@ from inspections.models import CheckDefinition, FlagKind
 from supervision.models import ContactPolicy
 from supervision.policy.evaluate import Evaluation
 from supervision.policy.facts import CaseFacts
+from supervision.policy.parameters import PolicyParameters
 
 NO_LONGER_HOLDS = "Condition no longer holds"
 
@@ -56,7 +57,7 @@ class ChunkContext:
         definition = self.definitions.get(str(kind))
         return definition.threshold if definition is not None and definition.threshold is not None else default
 
-    def params(self, person_id: uuid.UUID) -> dict[str, Any]:
+    def params(self, person_id: uuid.UUID) -> PolicyParameters:
         """The contact-policy parameters resolved for this case (base rule overlaid by scoped rules)."""
         return self.evaluations[person_id].params
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from probation.govuk import GovUKDateField, GovUKForm, GovUKTimeField, combine_local
+from kit.clock import combine_local
+from kit.forms import GovUKDateField, GovUKForm, GovUKTimeField
 from supervision.models import ContactType, Frequency, OutcomeType
 from supervision.services.appointments import MAX_OCCURRENCES, MIN_OCCURRENCES
 

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 
 from cases.models import RoshLevel
-from probation.govuk import GovUKDateField, GovUKForm
-from supervision.assessments import PREDICTOR_LABELS, ROSH_TO, WOMEN_QUESTIONS
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.models import AssessmentType, Need, NeedSeverity, ObjectiveStatus
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS
+from supervision.rules.assessments import PREDICTOR_LABELS, ROSH_TO, WOMEN_QUESTIONS
 
 TEXT_MAX = 20000
 NOTE_MAX = 2000

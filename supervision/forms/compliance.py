@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from probation.govuk import GovUKDateField, GovUKForm
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.models import EnforcementKind, EnforcementOutcome, ResetState
 from supervision.models.enforcement import decision_label
 

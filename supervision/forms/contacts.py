@@ -9,7 +9,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from probation.govuk import GovUKDateField, GovUKForm, GovUKTimeField, combine_local
+from kit.clock import combine_local
+from kit.forms import GovUKDateField, GovUKForm, GovUKTimeField
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
 from supervision.queries.contacts import NO_OUTCOME, Mode, Prompts

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from cases.models import Sentence
-from probation.govuk import GovUKDateField, GovUKForm
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.models import OversightType, ResetState
 
 TEXT_MAX = 5000

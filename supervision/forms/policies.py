@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from cases.models import OrderType, RoshLevel
-from probation.govuk import GovUKDateField, GovUKForm
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.models import Phase, PolicyRule, RemoteSupplementCriterion
 from supervision.models.policy import RULE_PARAMETERS
 from supervision.services.policy import AT_LEAST_ONE, BOOLEAN_PARAMETERS, MAX_DAYS, parameter_label

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from probation.govuk import GovUKDateField, GovUKForm
+from kit.forms import GovUKDateField, GovUKForm
 from supervision.models import Assessment, InformationSource
 
 TEXT_MAX = 10_000

@@ -31,7 +31,7 @@ class AssessmentStatus(models.TextChoices):
 
 
 class Need(models.TextChoices):
-    """Criminogenic needs (OASys sections), with their tier weighting in supervision.tier."""
+    """Criminogenic needs (OASys sections), with their tier weighting in supervision.rules.tier."""
 
     ACCOMMODATION = "ACCOMMODATION", "Accommodation"
     ETE = "ETE", "Education, training and employment"
@@ -55,6 +55,14 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def counting(self) -> AssessmentQuerySet:
         """Assessments that count: complete (countersigned where that was required)."""
         return self.filter(status=AssessmentStatus.COMPLETE)
+
+    def latest_first(self) -> AssessmentQuerySet:
+        """Newest first: by completion date, then (the same day) the later started."""
+        return self.order_by("-completed_on", "-started_at")
+
+    def latest_complete(self) -> Assessment | None:
+        """The latest complete assessment: the one the tier, a new draft and a new plan work from."""
+        return self.counting().latest_first().first()
 
     def awaiting_countersignature(self) -> AssessmentQuerySet:
         return self.filter(status=AssessmentStatus.AWAITING_COUNTERSIGNATURE)

@@ -169,7 +169,7 @@ class PolicyRule(models.Model):
                 name="policy_base_rule_unscoped",
             ),
             models.CheckConstraint(
-                condition=Q(is_base=False) | Q(**{f"{name}__isnull": False for name in RULE_PARAMETERS}),  # type: ignore[arg-type]
+                condition=Q(is_base=False) | Q(**{f"{name}__isnull": False for name in RULE_PARAMETERS}),
                 name="policy_base_rule_complete",
             ),
         ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases.models import Person
 from supervision.models import CaseStanding, ContactPolicy, Phase
 from supervision.policy.facts import CaseFacts, load_cases
+from supervision.policy.parameters import PolicyParameters
 from supervision.policy.resolve import longest_early_days, phase_and_parameters, policy_in_force
 from supervision.policy.rules import Finding, apply_rules, remote_supplement_reasons
 
@@ -26,7 +27,7 @@ CHUNK_SIZE = 500
 @dataclass(frozen=True)
 class Evaluation:
     policy: ContactPolicy
-    params: dict[str, Any]
+    params: PolicyParameters
     phase: str
     shortfalls: list[str]
     next_face_to_face_due: date | None
@@ -51,7 +52,7 @@ class Evaluation:
             "policy_version": self.policy.version,
             "explanations": {finding.code: finding.explanation for finding in self.findings},
             "remote_supplement_only": self.remote_supplement_only,
-            "params": self.params,
+            "params": self.params.as_dict(),
         }
 
 

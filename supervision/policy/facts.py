@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -21,9 +21,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import OrderType, Person, Registration, RoshLevel, Sentence
+from cases.models import GOVERNING_FIRST, OrderType, Person, Registration, RoshLevel, Sentence
+from kit.clock import now_as_of
 from supervision.models import Contact, ResetDecision, ResetState
-from supervision.reset import ResetFacts, compute_reset, exemptions_for
+from supervision.rules.reset import ResetFacts, compute_reset, exemptions_for
 
 # nDelius register codes the policy reads.
 DOMESTIC_ABUSE_CODES = frozenset({"ADVP", "ADVV", "REG30"})
@@ -73,7 +74,7 @@ class CaseFacts:
     child_concern: bool = False
     terrorism: bool = False
     reset_registered: bool = False
-    # The Probation Reset state from supervision.reset (the SPO's latest decision, else computed).
+    # The Probation Reset state from supervision.rules.reset (the SPO's latest decision, else computed).
     reset_state: str = ""
     contacts: ContactSummary = field(default_factory=ContactSummary)
 
@@ -121,19 +122,19 @@ SELECT s.id, s.person_id, s.order_type, s.start_date, s.expected_end_date, m.*
         JOIN supervision_contacttype ct ON ct.id = c.contact_type_id
         LEFT JOIN supervision_outcometype o ON o.id = c.outcome_id
        WHERE c.person_id = s.person_id AND c.superseded_at IS NULL
-         AND c.starts_at >= (s.start_date::timestamp AT TIME ZONE %s) AND c.starts_at < %s
+         AND c.starts_at >= (s.start_date::timestamp AT TIME ZONE %s) AND c.starts_at <= %s
          AND (o.is_attended OR (NOT ct.is_attendance AND c.outcome_id IS NULL))
   ) m ON true
 """
 
 
 def _sentences(people: QuerySet[Person], on: date) -> list[dict[str, Any]]:
-    """The current sentence of each person (the latest-starting active one) with contact dates."""
-    upper = min(timezone.now(), timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time())))
+    """The governing sentence of each person on `on` (`Sentence.objects.governing`), with contact dates."""
+    upper = now_as_of(on)
     current = (
-        Sentence.objects.active(on)
+        Sentence.objects.in_force(on)
         .filter(person__in=people)
-        .order_by("person_id", "-start_date", "-created_at")
+        .order_by("person_id", *GOVERNING_FIRST)
         .distinct("person_id")
         .values("id", "person_id", "order_type", "start_date", "expected_end_date")
     )
@@ -272,13 +273,13 @@ def load_cases(
 
 def people_under_supervision(on: date) -> QuerySet[Person]:
     """Everyone with an active sentence on `on` (the cases the policy applies to)."""
-    return Person.objects.filter(Exists(Sentence.objects.active(on).filter(person=OuterRef("pk"))))
+    return Person.objects.filter(Exists(Sentence.objects.in_force(on).filter(person=OuterRef("pk"))))
 
 
 def _reset_state(
     sentence: dict[str, Any], rosh: str, registrations: list[dict[str, Any]], decision: str, on: date
 ) -> str:
-    """Probation Reset by supervision.reset's own pure rule (no queries), the SPO's decision winning."""
+    """Probation Reset by supervision.rules.reset's own pure rule (no queries), the SPO's decision winning."""
     if decision:
         return decision
     as_objects = [

@@ -19,6 +19,7 @@ from cases.models import Person
 from supervision.models import ContactPolicy, Phase, PolicyRule
 from supervision.models.policy import RULE_PARAMETERS
 from supervision.policy.facts import CaseFacts, facts_for
+from supervision.policy.parameters import PolicyParameters
 
 SCOPE_FIELDS = ("order_type", "rosh", "tier_letter", "phase")
 
@@ -54,23 +55,23 @@ def _matches(rule: PolicyRule, scope: Scope) -> bool:
     return all(not getattr(rule, name) or getattr(rule, name) == getattr(scope, name) for name in SCOPE_FIELDS)
 
 
-def resolve_rules(rules: Iterable[PolicyRule], scope: Scope) -> dict[str, Any]:
+def resolve_rules(rules: Iterable[PolicyRule], scope: Scope) -> PolicyParameters:
     """The parameters for `scope` from a policy's rules (pure: rules may be unsaved instances)."""
     rules = list(rules)
     base = next((rule for rule in rules if rule.is_base), None)
     if base is None:
         raise ValueError("A contact policy needs a base rule")
-    params = {name: getattr(base, name) for name in RULE_PARAMETERS}
+    params: dict[str, Any] = {name: getattr(base, name) for name in RULE_PARAMETERS}
     scoped = sorted(
         (rule for rule in rules if not rule.is_base and _matches(rule, scope)),
         key=lambda rule: (rule.specificity, rule.name),
     )
     for rule in scoped:
         params.update({name: value for name in RULE_PARAMETERS if (value := getattr(rule, name)) is not None})
-    return params
+    return PolicyParameters.from_values(params)
 
 
-def resolve_parameters(policy: ContactPolicy, facts: Scoped) -> dict[str, Any]:
+def resolve_parameters(policy: ContactPolicy, facts: Scoped) -> PolicyParameters:
     """The parameters of `policy` that apply to a case (`facts` with an optional `phase`)."""
     return resolve_rules(policy.rules.all(), scope_of(facts))
 
@@ -80,7 +81,7 @@ def phase_for(rules: Sequence[PolicyRule], facts: CaseFacts, on: date) -> str:
     circular); FINAL_THIRD past the two-thirds point of a Probation Reset case; else STANDARD."""
     if not facts.active or facts.supervision_start is None:
         return ""
-    weeks = resolve_rules(rules, scope_of(facts))["early_engagement_weeks"]
+    weeks = resolve_rules(rules, scope_of(facts)).early_engagement_weeks
     if on < facts.supervision_start + timedelta(weeks=weeks):
         return Phase.EARLY
     if facts.reset_eligible and facts.two_thirds is not None and on >= facts.two_thirds:
@@ -88,7 +89,7 @@ def phase_for(rules: Sequence[PolicyRule], facts: CaseFacts, on: date) -> str:
     return Phase.STANDARD
 
 
-def phase_and_parameters(rules: Sequence[PolicyRule], facts: CaseFacts, on: date) -> tuple[str, dict[str, Any]]:
+def phase_and_parameters(rules: Sequence[PolicyRule], facts: CaseFacts, on: date) -> tuple[str, PolicyParameters]:
     phase = phase_for(rules, facts, on)
     return phase, resolve_rules(rules, scope_of(facts, phase))
 
@@ -113,7 +114,7 @@ def longest_early_days(*policies: ContactPolicy) -> int:
     return 7 * max((w for w in weeks if w is not None), default=0)
 
 
-def policy_for(person: Person, on: date | None = None) -> tuple[ContactPolicy, dict[str, Any]]:
+def policy_for(person: Person, on: date | None = None) -> tuple[ContactPolicy, PolicyParameters]:
     """The version in force for this case on `on` and its resolved parameters."""
     on = on or timezone.localdate()
     policy = policy_in_force(on)

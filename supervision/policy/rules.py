@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
 
 from django.db import models
 
@@ -26,7 +25,8 @@ from cases.models import OrderType
 from kit.calendar import add_working_days, working_days_between
 from supervision.models import Phase, RemoteSupplementCriterion
 from supervision.policy.facts import CaseFacts
-from supervision.reset import follow_up_date
+from supervision.policy.parameters import PolicyParameters
+from supervision.rules.reset import follow_up_date
 
 
 class Shortfall(models.TextChoices):
@@ -63,20 +63,20 @@ def _d(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def next_face_to_face_due(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+def next_face_to_face_due(facts: CaseFacts, params: PolicyParameters) -> date | None:
     start = facts.supervision_start
     if start is None:
         return None
     since = facts.contacts.last_face_to_face or start
-    return since + timedelta(days=params["face_to_face_window_days"])
+    return since + timedelta(days=params.face_to_face_window_days)
 
 
-def face_to_face_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def face_to_face_overdue(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     due = next_face_to_face_due(facts, params)
     if due is None or on <= due:
         return None
     last = facts.contacts.last_face_to_face
-    window = params["face_to_face_window_days"]
+    window = params.face_to_face_window_days
     if last is None:
         text = f"No face-to-face contact since supervision started on {_d(facts.supervision_start or on)}."
     else:
@@ -84,8 +84,8 @@ def face_to_face_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, o
     return Finding(Shortfall.FACE_TO_FACE_OVERDUE, f"{text} The policy requires one every {window} days.", due)
 
 
-def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
-    window = params["telephone_only_window_days"]
+def telephone_only(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
+    window = params.telephone_only_window_days
     since = on - timedelta(days=window)
     contacts = facts.contacts
     if contacts.last_made is None or contacts.last_made < since:
@@ -101,39 +101,39 @@ def telephone_only(facts: CaseFacts, params: dict[str, Any], phase: str, on: dat
     )
 
 
-def initial_appointment_deadline(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+def initial_appointment_deadline(facts: CaseFacts, params: PolicyParameters) -> date | None:
     """The last day the initial appointment is in time: N working days after the start."""
     start = facts.supervision_start
-    return add_working_days(start, params["initial_appointment_working_days"]) if start else None
+    return add_working_days(start, params.initial_appointment_working_days) if start else None
 
 
-def initial_appointment_held(facts: CaseFacts, params: dict[str, Any]) -> date | None:
+def initial_appointment_held(facts: CaseFacts, params: PolicyParameters) -> date | None:
     """When the initial appointment was held: the first face-to-face contact when the policy requires
     it face to face (an earlier remote contact does not count, and does not spoil it), else the
     first initial appointment or face-to-face contact, however made."""
     contacts = facts.contacts
-    if params["initial_must_be_face_to_face"]:
+    if params.initial_must_be_face_to_face:
         return contacts.first_face_to_face
     return contacts.first_initial_or_face_to_face
 
 
-def initial_appointment_lateness(facts: CaseFacts, params: dict[str, Any]) -> int:
+def initial_appointment_lateness(facts: CaseFacts, params: PolicyParameters) -> int:
     """How many working days after its deadline the initial appointment was held (0: in time or not held)."""
     deadline, held = initial_appointment_deadline(facts, params), initial_appointment_held(facts, params)
     return working_days_between(deadline, held) if deadline and held else 0
 
 
-def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def initial_appointment(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     """Falls short from the day after the deadline until the initial appointment is held. Held late, it
     no longer falls short: the flag resolves saying how late it was (`initial_appointment_lateness`),
     and the resolved flag keeps that in the case's history."""
     deadline = initial_appointment_deadline(facts, params)
     if deadline is None or on <= deadline or initial_appointment_held(facts, params) is not None:
         return None
-    days = params["initial_appointment_working_days"]
+    days = params.initial_appointment_working_days
     first = facts.contacts.first_made
     remote = f" Every contact so far has been remote (the first on {_d(first)})." if first else ""
-    how = " face to face" if params["initial_must_be_face_to_face"] else ""
+    how = " face to face" if params.initial_must_be_face_to_face else ""
     return Finding(
         Shortfall.INITIAL_APPOINTMENT,
         f"No initial appointment has been held{how}.{remote if how else ''} It was due within {days} working "
@@ -142,17 +142,17 @@ def initial_appointment(facts: CaseFacts, params: dict[str, Any], phase: str, on
     )
 
 
-def early_engagement(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def early_engagement(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     if phase != Phase.EARLY or facts.supervision_start is None:
         return None
-    interval = params["early_contact_interval_days"]
+    interval = params.early_contact_interval_days
     points = [facts.supervision_start, *sorted(d for d in facts.contacts.early if d <= on), on]
     for before, after in pairwise(points):
         if (after - before).days > interval:
             return Finding(
                 Shortfall.EARLY_ENGAGEMENT,
                 f"No contact between {_d(before)} and {_d(after)} ({(after - before).days} days). In the first "
-                f"{params['early_engagement_weeks']} weeks there must be contact at least every {interval} days.",
+                f"{params.early_engagement_weeks} weeks there must be contact at least every {interval} days.",
                 before + timedelta(days=interval),
             )
     return None
@@ -162,15 +162,15 @@ def needs_home_visit(facts: CaseFacts) -> bool:
     return facts.domestic_abuse or facts.child_concern or facts.high_rosh
 
 
-def home_visit_days(facts: CaseFacts, params: dict[str, Any]) -> int:
+def home_visit_days(facts: CaseFacts, params: PolicyParameters) -> int:
     if facts.high_rosh or facts.sexual_offence:
-        return int(params["home_visit_days_high"])
+        return int(params.home_visit_days_high)
     if facts.rosh == "MEDIUM":
-        return int(params["home_visit_days_medium"])
-    return int(params["home_visit_days_low"])
+        return int(params.home_visit_days_medium)
+    return int(params.home_visit_days_low)
 
 
-def home_visit_overdue(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def home_visit_overdue(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     if facts.supervision_start is None or not needs_home_visit(facts):
         return None
     days = home_visit_days(facts, params)
@@ -207,7 +207,7 @@ def reset_follow_up_due(facts: CaseFacts) -> date | None:
     return follow_up_date(facts.supervision_start, facts.expected_end)
 
 
-def reset_follow_up(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Finding | None:
+def reset_follow_up(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Finding | None:
     due = reset_follow_up_due(facts)
     if due is None or on <= due:
         return None
@@ -220,7 +220,7 @@ def reset_follow_up(facts: CaseFacts, params: dict[str, Any], phase: str, on: da
     )
 
 
-Rule = Callable[[CaseFacts, dict[str, Any], str, date], Finding | None]
+Rule = Callable[[CaseFacts, PolicyParameters, str, date], Finding | None]
 RULES: tuple[Rule, ...] = (
     initial_appointment,
     early_engagement,
@@ -232,7 +232,7 @@ RULES: tuple[Rule, ...] = (
 RESET_RULES: tuple[Rule, ...] = (reset_follow_up,)
 
 
-def apply_rules(facts: CaseFacts, params: dict[str, Any], phase: str, on: date) -> Result:
+def apply_rules(facts: CaseFacts, params: PolicyParameters, phase: str, on: date) -> Result:
     """Every shortfall of an active case; none for a case not under supervision."""
     if not facts.active:
         return Result()

@@ -4,7 +4,7 @@ number of contacts, using the current-contacts-by-person index."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
 from cases.models import Person, Registration, Requirement, RequirementCategory
+from kit.clock import end_of_day, local_midnight
 from supervision.models import Contact, ContactQuerySet
 
 # Registrations that prompt "Safeguarding discussed": domestic abuse and child concerns.
@@ -47,16 +48,12 @@ def timeline(person: Person, filters: dict[str, Any]) -> ContactQuerySet:
     elif filters.get("mode") == Mode.REMOTE:
         rows = rows.remote()
     if filters.get("date_from"):
-        rows = rows.filter(starts_at__gte=_start_of(filters["date_from"]))
+        rows = rows.filter(starts_at__gte=local_midnight(filters["date_from"]))
     if filters.get("date_to"):
-        rows = rows.filter(starts_at__lt=_start_of(filters["date_to"] + timedelta(days=1)))
+        rows = rows.filter(starts_at__lt=end_of_day(filters["date_to"]))
     if filters.get("keyword"):
         rows = rows.filter(notes__icontains=filters["keyword"])
     return rows
-
-
-def _start_of(day: Any) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)

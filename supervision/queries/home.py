@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.access import visible_people
 from cases.models import Person, User
-from probation.govuk import local_midnight
+from kit.clock import end_of_day, local_midnight
 from supervision.models import CaseStanding, Contact, ContactPolicy, ContactQuerySet, PolicyRule
 
 # How far ahead "upcoming appointments" looks: a page layout choice, not a policy number.
@@ -109,7 +109,7 @@ def launch_page(user: User, now: datetime | None = None) -> LaunchPage:
     page = LaunchPage(outcome_recording_days=outcome_recording_days(today))
 
     start, end = local_midnight(today), local_midnight(today + timedelta(days=UPCOMING_DAYS + 1))
-    tomorrow = local_midnight(today + timedelta(days=1))
+    tomorrow = end_of_day(today)
     for contact in _appointments(user, visible, mine, start, end):
         if contact.starts_at < tomorrow:
             page.today.append(Appointment(contact, is_past=contact.starts_at <= now))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from functools import reduce
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.models import Allocation, Person, User
+from kit.clock import local_midnight
 from supervision.models import (
     ApprovalKind,
     ApprovalStatus,
@@ -124,10 +125,6 @@ def _url(name: str, *args: Any, fallback: str = "") -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return fallback
-
-
-def _at_start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- Event-table sources -------------------------------------------------------------------------
@@ -429,7 +426,7 @@ def _enforcement(person: Person, limit: int, names: _Names) -> Pending:
             what = f"{action.label}: proceedings concluded ({action.get_outcome_display()})"
             entries.append(
                 Entry(
-                    _at_start_of(action.concluded_on),
+                    local_midnight(action.concluded_on),
                     EventKind.ENFORCEMENT,
                     what,
                     "",

@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Person, Sentence, User
-from supervision.booking import BookingWarnings, Slot, booking_warnings
+from cases.changes import case_changed
+from cases.models import Person, Sentence, User, governing_sentence
 from supervision.models import AppointmentSeries, Contact, ContactType, Frequency, OutcomeType
+from supervision.queries.booking import booking_warnings
+from supervision.rules.booking import BookingWarnings, Slot
 from supervision.services.contacts import LOCATION_MAX_LENGTH, record_outcome
-from supervision.tasks import enqueue_refresh
 
 MIN_OCCURRENCES, MAX_OCCURRENCES = 2, 52  # as the AppointmentSeries constraint
 OVERRIDE_MAX_LENGTH = Contact._meta.get_field("override_reason").max_length or 500
@@ -89,7 +90,7 @@ def book_appointment(
     if warnings and not override_reason:
         raise BookingWarnings(warnings)
     now = timezone.now()
-    sentences = list(Sentence.objects.filter(person=person, terminated_on__isnull=True))
+    sentences = list(Sentence.objects.filter(person=person))
     with pghistory.context(user=by.pk):
         series = None
         if frequency is not None:
@@ -109,7 +110,7 @@ def book_appointment(
             contact.booking_warnings = warnings if warnings else []
             contact.override_reason = override_reason if warnings else ""
         Contact.objects.bulk_create(contacts)
-    enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return contacts
 
 
@@ -125,7 +126,7 @@ def _appointment(
     now: datetime,
 ) -> Contact:
     day = timezone.localdate(slot.starts_at)
-    sentence = next((s for s in sentences if s.start_date <= day <= s.expected_end_date), None)
+    sentence = governing_sentence(sentences, day)
     contact_id = uuid.uuid4()
     return Contact(
         id=contact_id,

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Role, Sentence, User
-from supervision import tasks
 from supervision.approvals import handler_for, remote_contact_refusal, remote_supplement_reasons
 from supervision.models import ApprovalKind, ApprovalRequest, ApprovalStatus, ResetState
 
@@ -79,7 +79,7 @@ def request_approval(
             )
     except IntegrityError:  # two requests at once: the constraint keeps one
         raise ValidationError(ALREADY_PENDING) from None
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return request
 
 
@@ -115,7 +115,7 @@ def decide_approval(
                 raise ValidationError("Requests of this kind cannot be approved here yet")
             handler(request, by)
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "valid_until"])
-    tasks.enqueue_refresh(request.person_id)
+    case_changed(request.person_id)
     return request
 
 
@@ -130,5 +130,5 @@ def withdraw_request(request: ApprovalRequest, *, by: User) -> ApprovalRequest:
     request.status = ApprovalStatus.WITHDRAWN
     with pghistory.context(user=by.pk):
         request.save(update_fields=["status"])
-    tasks.enqueue_refresh(request.person_id)
+    case_changed(request.person_id)
     return request

@@ -18,12 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Role, RoshLevel, RsrSource, Sentence, User
 from cases.services import record_rsr, update_risk_summary
-from supervision import tasks
-from supervision.assessments import TEXT_FIELDS, missing, needs_countersignature, overall_rosh
 from supervision.models import Assessment, AssessmentStatus, AssessmentType, Need, NeedSeverity, ReviewTrigger
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, WOMEN_FIELDS
+from supervision.rules.assessments import TEXT_FIELDS, missing, needs_countersignature, overall_rosh
 from supervision.services.tier import recalculate_tier
 
 EDITABLE_FIELDS = frozenset({*ROSH_FIELDS, "rosh_overall", *PREDICTOR_FIELDS, "needs", *WOMEN_FIELDS, *TEXT_FIELDS})
@@ -66,12 +66,12 @@ def start_assessment(person: Person, *, type: str, by: User) -> Assessment:
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if in_progress(person) is not None:
         raise ValidationError("An assessment is already in progress for this person: finish it first")
-    last = Assessment.objects.counting().filter(person=person).order_by("-completed_on", "-started_at").first()
+    last = Assessment.objects.filter(person=person).latest_complete()
     carried = {name: getattr(last, name) for name in CARRIED_FIELDS} if last is not None else {}
-    sentence = Sentence.objects.active().filter(person=person).order_by("-start_date").first()
+    sentence = Sentence.objects.filter(person=person).governing().first()
     with pghistory.context(user=by.pk):
         assessment = Assessment.objects.create(person=person, sentence=sentence, type=type, author=by, **carried)
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return assessment
 
 
@@ -165,7 +165,7 @@ def submit_assessment(assessment: Assessment, *, by: User, completed_on: date) -
             assessment.save(
                 update_fields=["completed_on", "rosh_overall", "returned_reason", "countersignature_required", "status"]
             )
-        tasks.enqueue_refresh(assessment.person_id)
+        case_changed(assessment.person_id)
         return assessment
     return _complete(
         assessment, by=by, extra=["completed_on", "rosh_overall", "returned_reason", "countersignature_required"]
@@ -208,7 +208,7 @@ def return_assessment(assessment: Assessment, *, by: User, reason: str) -> Asses
     assessment.countersignature_required = False
     with pghistory.context(user=by.pk):
         assessment.save(update_fields=["status", "returned_reason", "completed_on", "countersignature_required"])
-    tasks.enqueue_refresh(assessment.person_id)
+    case_changed(assessment.person_id)
     return assessment
 
 
@@ -222,7 +222,7 @@ def _complete(assessment: Assessment, *, by: User, extra: list[str]) -> Assessme
         announced = update_risk_summary(person, rosh=assessment.rosh_overall, by=by)
         try:
             _policy, params = policy_for(person, assessment.completed_on)
-            weeks = int(params["assessment_review_weeks"])
+            weeks = int(params.assessment_review_weeks)
             assessment.next_review_due = assessment.completed_on + timedelta(weeks=weeks)
         except NoPolicyInForce:
             assessment.next_review_due = None
@@ -237,7 +237,7 @@ def _complete(assessment: Assessment, *, by: User, extra: list[str]) -> Assessme
         )
     recalculate_tier(person, trigger="Assessment completed", by=by)
     if not announced:  # a changed RoSH has announced the change already
-        tasks.enqueue_refresh(person.pk)
+        case_changed(person.pk)
     return assessment
 
 
@@ -261,7 +261,7 @@ def raise_review_trigger(
             reason=reason,
             details=details.strip()[:500],
             raised_on=raised_on,
-            review_due=raised_on + timedelta(days=int(params["review_trigger_days"])),
+            review_due=raised_on + timedelta(days=int(params.review_trigger_days)),
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return trigger

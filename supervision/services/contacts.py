@@ -17,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Sentence, User
 from supervision.models import Contact, ContactType, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
-from supervision.outcomes import outcome_error
-from supervision.tasks import enqueue_refresh
+from supervision.rules.outcomes import outcome_error
 
 # What a correction may change. Everything else (who, when recorded, the thread) stays.
 CORRECTABLE_FIELDS = (
@@ -44,8 +44,8 @@ def _actor(by: User) -> dict[str, Any]:
 
 
 def sentence_on(person_id: Any, moment: datetime) -> Sentence | None:
-    """The person's sentence active on the day of the contact (the latest, if several)."""
-    return Sentence.objects.filter(person_id=person_id).active(timezone.localdate(moment)).first()
+    """The sentence the contact was made under: the one governing on the contact's local day."""
+    return Sentence.objects.filter(person_id=person_id).governing(timezone.localdate(moment)).first()
 
 
 def contact_errors(
@@ -127,7 +127,7 @@ def record_contact(
     )
     with pghistory.context(**_actor(by)):
         contact.save(force_insert=True)
-    enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return contact
 
 
@@ -167,7 +167,7 @@ def record_outcome(
         )
     for name, value in changes.items():
         setattr(contact, name, value)
-    enqueue_refresh(contact.person_id)
+    case_changed(contact.person_id)
     return contact
 
 
@@ -216,7 +216,7 @@ def correct_contact(contact: Contact, *, by: User, reason: str, **changes: Any) 
         new = _next_version(contact, merged, changed, by=by, reason=reason, now=now)
         new.save(force_insert=True)
     contact.superseded_at = now
-    enqueue_refresh(contact.person_id)
+    case_changed(contact.person_id)
     return new
 
 

@@ -3,7 +3,7 @@
 The statutory rule is enforced here, not only in the form: on a community order or SSO, a warning
 given in the 12 months before the failure means the only lawful decision is a breach referral
 (Sentencing Act 2020 Sch. 10 para 6). Each order gets only the decisions the law allows for it
-(`supervision.compliance.kinds_for`: no recall on post-sentence supervision) and its proceedings end
+(`supervision.rules.compliance.kinds_for`: no recall on post-sentence supervision) and its proceedings end
 only in the outcomes the law allows (`outcomes_for`).
 
 A decision is dated the day it was made (`decided_on`: given by the practitioner, today by default;
@@ -15,6 +15,7 @@ periods come from the contact policy in force on that day, and the action names 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pghistory
@@ -22,18 +23,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Sentence, User
-from supervision import tasks
-from supervision.compliance import kinds_for, outcomes_for, referral_warning, warnings_given
 from supervision.models import Contact, EnforcementAction, EnforcementKind
 from supervision.models.enforcement import decision_label
+from supervision.policy.parameters import PolicyParameters
+from supervision.queries.compliance import warnings_given
+from supervision.rules.compliance import kinds_for, outcomes_for, referral_warning
 
-# The contact-policy parameter that sets each decision's response period. No further action has none.
-RESPONSE_PARAMETER = {
-    EnforcementKind.WARNING_LETTER: "warning_response_days",
-    EnforcementKind.BREACH_REFERRAL: "breach_response_days",
-    EnforcementKind.LICENCE_COMPLIANCE_LETTER: "licence_letter_response_days",
-    EnforcementKind.RECALL_CONSIDERATION: "recall_response_days",
+# The days the policy allows for each decision's response (other kinds have no deadline).
+RESPONSE_DAYS: dict[str, Callable[[PolicyParameters], int]] = {
+    EnforcementKind.WARNING_LETTER: lambda params: params.warning_response_days,
+    EnforcementKind.BREACH_REFERRAL: lambda params: params.breach_response_days,
+    EnforcementKind.LICENCE_COMPLIANCE_LETTER: lambda params: params.licence_letter_response_days,
+    EnforcementKind.RECALL_CONSIDERATION: lambda params: params.recall_response_days,
 }
 
 
@@ -82,8 +85,8 @@ def record_enforcement_action(
         policy, params = policy_for(person, decided_on)
     except NoPolicyInForce as error:
         raise ValidationError({"decided_on": f"{error}: enter a later date"}) from error
-    parameter = RESPONSE_PARAMETER.get(EnforcementKind(kind))
-    response_days = int(params[parameter]) if parameter else 0
+    days_for = RESPONSE_DAYS.get(EnforcementKind(kind))
+    response_days = days_for(params) if days_for else 0
     with pghistory.context(user=by.pk):
         action = EnforcementAction.objects.create(
             person=person,
@@ -99,7 +102,7 @@ def record_enforcement_action(
             evidence_due=decided_on + timedelta(days=response_days) if response_days else None,
             policy=policy,
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return action
 
 
@@ -149,5 +152,5 @@ def conclude_enforcement(
     action.conclusion = conclusion[:1000]
     with pghistory.context(user=by.pk):
         action.save(update_fields=["concluded_on", "outcome", "conclusion"])
-    tasks.enqueue_refresh(action.person_id)
+    case_changed(action.person_id)
     return action

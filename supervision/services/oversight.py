@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, User
-from supervision import tasks
 from supervision.models import ManagementOversight, OversightType
 from supervision.services.approvals import can_decide
 
@@ -66,7 +66,7 @@ def record_oversight(
             follow_up_due=follow_up_due,
             recorded_by=by,
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return oversight
 
 
@@ -87,7 +87,7 @@ def acknowledge_oversight(oversight: ManagementOversight, *, by: User) -> Manage
     oversight.acknowledged_at = timezone.now()
     with pghistory.context(user=by.pk):
         oversight.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    tasks.enqueue_refresh(oversight.person_id)
+    case_changed(oversight.person_id)
     return oversight
 
 
@@ -107,7 +107,7 @@ def complete_follow_up(oversight: ManagementOversight, *, by: User, notes: str) 
         update += ["acknowledged_by", "acknowledged_at"]
     with pghistory.context(user=by.pk):
         oversight.save(update_fields=update)
-    tasks.enqueue_refresh(oversight.person_id)
+    case_changed(oversight.person_id)
     return oversight
 
 

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Role, User
-from supervision import tasks
 from supervision.models import Assessment, Need, ObjectiveStatus, PlanObjective, SentencePlan
 
 OPEN_STATUSES = (ObjectiveStatus.NOT_STARTED, ObjectiveStatus.IN_PROGRESS)
@@ -52,7 +52,7 @@ def create_plan(person: Person, *, by: User, assessment: Assessment | None = Non
                 PlanObjective(plan=plan, **{name: getattr(objective, name) for name in OBJECTIVE_FIELDS})
                 for objective in previous.objectives.filter(status__in=OPEN_STATUSES)
             )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return plan
 
 
@@ -99,7 +99,7 @@ def add_objective(
     objective.full_clean(exclude=["plan"])
     with pghistory.context(user=by.pk):
         objective.save()
-    tasks.enqueue_refresh(plan.person_id)
+    case_changed(plan.person_id)
     return objective
 
 
@@ -118,7 +118,7 @@ def update_objective(objective: PlanObjective, *, by: User, **fields: Any) -> Pl
     objective.full_clean(exclude=["plan"])
     with pghistory.context(user=by.pk):
         objective.save(update_fields=changed)
-    tasks.enqueue_refresh(objective.plan.person_id)
+    case_changed(objective.plan.person_id)
     return objective
 
 
@@ -141,5 +141,5 @@ def record_agreement(plan: SentencePlan, *, by: User, agreed_on: date, person_co
     plan.person_comments = person_comments.strip()
     with pghistory.context(user=by.pk):
         plan.save(update_fields=["agreed_with_person_on", "person_comments"])
-    tasks.enqueue_refresh(plan.person_id)
+    case_changed(plan.person_id)
     return plan

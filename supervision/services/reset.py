@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, Role, Sentence, User
-from supervision import tasks
 from supervision.models import ResetDecision, ResetState
-from supervision.reset import reset_state
+from supervision.queries.reset import reset_state
 
 
 @transaction.atomic
@@ -36,5 +36,5 @@ def decide_reset(person: Person, sentence: Sentence, *, by: User, state: str, re
             decided_by=by,
             decided_at=timezone.now(),
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return decision

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.changes import case_changed
 from cases.models import Person, User
-from supervision import tasks
 from supervision.models import Assessment, HomeVisitRiskAssessment, InformationRequest, InformationSource
 
 TEXT_MAX = 10_000
@@ -58,7 +58,7 @@ def request_information(
         request = InformationRequest.objects.create(
             person=person, source=source, agency=agency.strip()[:200], requested_on=requested_on, requested_by=by
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return request
 
 
@@ -80,7 +80,7 @@ def chase_information(request: InformationRequest, *, chased_on: date, by: User)
     request.times_chased += 1
     with pghistory.context(user=by.pk):
         request.save(update_fields=["last_chased_on", "times_chased"])
-    tasks.enqueue_refresh(request.person_id)
+    case_changed(request.person_id)
     return request
 
 
@@ -99,7 +99,7 @@ def record_information_received(
     request.received_on = received_on
     with pghistory.context(user=by.pk):
         request.save(update_fields=["received_on", "summary"])
-    tasks.enqueue_refresh(request.person_id)
+    case_changed(request.person_id)
     return request
 
 
@@ -120,7 +120,7 @@ def record_information_use(
     request.used_in_assessment = assessment
     with pghistory.context(user=by.pk):
         request.save(update_fields=["used_in_assessment", "how_used"])
-    tasks.enqueue_refresh(request.person_id)
+    case_changed(request.person_id)
     return request
 
 
@@ -154,5 +154,5 @@ def record_home_visit_assessment(
             visit_in_pairs=visit_in_pairs,
             assessed_by=by,
         )
-    tasks.enqueue_refresh(person.pk)
+    case_changed(person.pk)
     return assessment

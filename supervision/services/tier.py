@@ -1,6 +1,6 @@
 """Working out a case's tier from its records, and keeping the history of how it was reached.
 
-`tier_facts_for` gathers the facts (a fixed handful of queries), `supervision.tier` applies the
+`tier_facts_for` gathers the facts (a fixed handful of queries), `supervision.rules.tier` applies the
 rule, and `recalculate_tier` stores a TierCalculation only when the tier or its breakdown changed,
 so the history reads as a list of changes. It runs after every case change (`on_case_changed`,
 registered by the app as a cases.changes listener), when an assessment is completed, and on the day
@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from cases.models import ROSH_REGISTRATION_LEVELS, Gender, Person, Registration, RsrScore, RsrSource, Sentence, User
 from cases.services import set_tier
-from supervision.compliance import governing_sentence
 from supervision.models import Assessment, EnforcementAction, EnforcementKind, TierCalculation
-from supervision.reset import reset_state
-from supervision.tier import (
+from supervision.queries.reset import reset_state
+from supervision.rules.compliance import judged_sentence
+from supervision.rules.tier import (
     TierInputs,
     assessment_counts,
     assessment_valid_until,
@@ -41,15 +41,6 @@ RESET_CODE = "PRC"
 PROCEEDINGS = (EnforcementKind.BREACH_REFERRAL, EnforcementKind.RECALL_CONSIDERATION)
 
 
-def latest_complete_assessment(person: Person) -> Assessment | None:
-    return (
-        Assessment.objects.counting()
-        .filter(person=person)
-        .order_by("-completed_on", "-countersigned_at", "-started_at")
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class TierFacts:
     """The tier's inputs on a day, and the next day the passage of time alone changes one of them
@@ -61,10 +52,10 @@ class TierFacts:
 
 
 def tier_facts_for(person: Person, on: date | None = None) -> TierFacts:
-    """The tier's inputs from the case (a fixed handful of queries): see supervision.tier for each
-    input's source and rule."""
+    """The tier's inputs from the case (a fixed handful of queries): see supervision.rules.tier for
+    each input's source and rule."""
     on = on or timezone.localdate()
-    latest = latest_complete_assessment(person)
+    latest = Assessment.objects.filter(person=person).latest_complete()
     assessment = latest if latest is not None and assessment_counts(latest.completed_on, on) else None
     registrations = list(Registration.objects.active().filter(person=person).select_related("type"))
     codes = {r.type.code for r in registrations}
@@ -122,7 +113,7 @@ def _breaches_or_recalls(person: Person, on: date) -> list[date]:
 
 
 def _supervision_stopped(person: Person, sentences: list[Sentence], on: date) -> bool:
-    sentence = governing_sentence(sentences, on)
+    sentence = judged_sentence(sentences, on)
     return sentence is not None and reset_state(person, sentence, on).supervision_stopped
 
 
@@ -182,11 +173,3 @@ def recalculate_tier_for(person_id: uuid.UUID | str, *, trigger: str) -> TierCal
     if person is None:
         return None
     return recalculate_tier(person, trigger=trigger)
-
-
-def on_case_changed(person_id: str) -> None:
-    """The cases.changes listener: recalculate the tier in the background (cheap to queue; the
-    task stores nothing when nothing changed, so the change it announces ends there)."""
-    from supervision import tasks
-
-    tasks.recalculate_tier.delay(person_id)

@@ -16,11 +16,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cases.forms import raise_service_errors
 from cases.web import signed_in_user
-from supervision.booking import BookingWarnings
+from kit.forms import raise_service_errors
 from supervision.forms.appointments import BookAppointmentForm, RescheduleForm
 from supervision.models import ContactType
+from supervision.rules.booking import BookingWarnings
 from supervision.services import appointments as services
 from supervision.views.contacts import current_contact, writable_person
 

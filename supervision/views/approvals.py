@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import get_person_for_user, require_role, visible_people
-from cases.forms import raise_service_errors
 from cases.models import PersonQuerySet, Role, Sentence, User
 from cases.web import signed_in_user
+from kit.forms import raise_service_errors
 from supervision.approvals import remote_contact_refusal, remote_supplement_reasons
 from supervision.forms.oversight import DecisionForm, RemoteContactRequestForm, ResetOverrideRequestForm
 from supervision.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Assessment, ResetState
-from supervision.reset import reset_state
+from supervision.queries.reset import reset_state
 from supervision.services import approvals as services
 
 DECIDED_DAYS = 30  # how far back the queue lists decided requests (a page setting, not policy)
@@ -150,7 +150,7 @@ def request_reset_exception(request: HttpRequest, crn: str) -> HttpResponse:
     user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, Role.PRACTITIONER)
-    sentences = list(Sentence.objects.filter(person=person).active().order_by("-start_date"))
+    sentences = list(Sentence.objects.filter(person=person).governing())
     if not sentences:
         raise Http404("No sentence in force")
     form = ResetOverrideRequestForm(request.POST or None, sentences=sentences)

@@ -15,21 +15,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, Sentence, User
 from cases.web import signed_in_user
-from supervision.compliance import (
-    compliance_summary,
-    governing_sentence,
-    kinds_for,
-    local_date,
-    outcomes_for,
-    referral_warning,
-    warnings_given,
-)
+from kit.forms import raise_service_errors
 from supervision.forms.compliance import ConcludeEnforcementForm, EnforcementDecisionForm, ResetDecisionForm
 from supervision.models import Contact, EnforcementAction
-from supervision.reset import ResetView, reset_state
+from supervision.queries.compliance import compliance_summary, warnings_given
+from supervision.queries.reset import reset_state
+from supervision.rules.compliance import judged_sentence, kinds_for, local_date, outcomes_for, referral_warning
+from supervision.rules.reset import ResetView
 from supervision.services import enforcement as enforcement_services
 from supervision.services import reset as reset_services
 
@@ -81,7 +75,7 @@ def record_decision(request: HttpRequest, crn: str) -> HttpResponse:
     person = get_person_for_user(user, crn, write=True, path=request.path)
     failure = _failure(person, request.GET.get("failure"))
     failure_date = local_date(failure)
-    sentence = failure.sentence or governing_sentence(list(person.sentences.all()), failure_date)
+    sentence = failure.sentence or judged_sentence(list(person.sentences.all()), failure_date)
     if sentence is None:
         raise Http404("No sentence to enforce")
     warning_date = referral_warning(sentence.order_type, warnings_given(sentence), failure_date)

@@ -20,9 +20,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
-from cases.web import is_htmx, query_without_page, signed_in_user
+from cases.web import signed_in_user
+from kit.forms import raise_service_errors
+from kit.web import is_htmx, query_without_page
 from supervision.forms.contacts import (
     ContactDetailsForm,
     ContactFilterForm,
@@ -33,8 +34,8 @@ from supervision.forms.contacts import (
 )
 from supervision.models import Contact, OutcomeType
 from supervision.models.contacts import NOTES_MAX_LENGTH
-from supervision.outcomes import outcomes_for
 from supervision.queries.contacts import contact_counts, prompts_for, timeline, upcoming_appointments
+from supervision.queries.outcomes import outcomes_for
 from supervision.services import contacts as services
 
 PAGE_SIZE = 25

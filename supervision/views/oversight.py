@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
 from cases.web import signed_in_user
+from kit.forms import raise_service_errors
 from supervision.forms.oversight import FollowUpForm, OversightForm
 from supervision.models import ApprovalRequest, ManagementOversight
 from supervision.queries.timeline import timeline as timeline_page

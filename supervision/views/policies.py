@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import require_role
-from cases.forms import raise_service_errors
 from cases.models import OrderType, Person, Role, User
-from cases.web import is_htmx
-from probation.govuk import GovUKForm
+from kit.forms import GovUKForm, raise_service_errors
+from kit.web import is_htmx
 from supervision.forms.policies import (
     DraftForm,
     ImpactForm,

@@ -21,11 +21,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cases import person_page
 from cases import services as case_services
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, RoshLevel, RsrScore, RsrSource, User
 from cases.web import signed_in_user
-from probation.govuk import GovUKForm
-from supervision import assessments as rules
+from kit.forms import GovUKForm, raise_service_errors
 from supervision.forms import assessments as forms
 from supervision.models import (
     Assessment,
@@ -35,6 +33,8 @@ from supervision.models import (
     SentencePlan,
 )
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, WOMEN_FIELDS
+from supervision.queries.assessments import next_review
+from supervision.rules import assessments as rules
 from supervision.services import assessments as services
 from supervision.services import plans as plan_services
 
@@ -87,12 +87,9 @@ def _assessment(person: Person, assessment_id: uuid.UUID) -> Assessment:
 
 def _previous(assessment: Assessment) -> Assessment | None:
     """The complete assessment before this one (what "What changed" compares against)."""
-    return (
-        Assessment.objects.counting()
-        .filter(person_id=assessment.person_id, started_at__lt=assessment.started_at)
-        .order_by("-completed_on", "-started_at")
-        .first()
-    )
+    return Assessment.objects.filter(
+        person_id=assessment.person_id, started_at__lt=assessment.started_at
+    ).latest_complete()
 
 
 def _presented(assessment: Assessment) -> dict[str, Any]:
@@ -120,11 +117,11 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         Assessment.objects.filter(person=person)
         .exclude(status=AssessmentStatus.DRAFT)
         .select_related("author", "countersigned_by")
-        .order_by("-completed_on", "-started_at")
+        .latest_first()
     )
     for assessment in history:
         assessment.person = person
-    latest = next((a for a in history if a.status == AssessmentStatus.COMPLETE), None)
+    latest = next((a for a in history if a.status == AssessmentStatus.COMPLETE), None)  # = .latest_complete()
     plan = (
         SentencePlan.objects.filter(person=person)
         .select_related("assessment")
@@ -138,7 +135,7 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         "latest": _presented(latest) if latest else None,
         "history": history,
         "in_progress": services.in_progress(person),
-        "review": rules.next_review(person),
+        "review": next_review(person),
         "rsr_scores": list(RsrScore.objects.filter(person=person).latest_first().select_related("recorded_by")[:5]),
         "plan": plan,
         "can_change": _can_change(user),
@@ -313,7 +310,7 @@ def new_plan(request: HttpRequest, crn: str) -> HttpResponse:
     user, person = _for_change(request, crn)
     previous = plan_services.current_plan(person)
     if request.method == "POST":
-        latest = Assessment.objects.counting().filter(person=person).order_by("-completed_on", "-started_at").first()
+        latest = Assessment.objects.filter(person=person).latest_complete()
         plan = plan_services.create_plan(person, by=user, assessment=latest)
         messages.success(request, "Sentence plan started")
         return redirect("supervision:add_objective", crn=person.crn, plan_id=plan.pk)

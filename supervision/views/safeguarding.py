@@ -16,10 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases import person_page
 from cases.access import get_person_for_user, require_role
-from cases.forms import raise_service_errors
 from cases.models import Person, Role, User
 from cases.web import signed_in_user
-from probation.govuk import GovUKForm
+from kit.forms import GovUKForm, raise_service_errors
 from supervision.forms.safeguarding import (
     ChaseForm,
     HomeVisitRiskAssessmentForm,

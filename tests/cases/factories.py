@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 import factory
 
@@ -24,7 +25,11 @@ from cases.models import (
 )
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Region: ...  # type: ignore[misc]
+
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -33,7 +38,11 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Region {n}")
 
 
-class PDUFactory(factory.django.DjangoModelFactory):
+class PDUFactory(factory.django.DjangoModelFactory[PDU]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> PDU: ...  # type: ignore[misc]
+
     class Meta:
         model = PDU
         django_get_or_create = ("code",)
@@ -43,7 +52,11 @@ class PDUFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Team: ...  # type: ignore[misc]
+
     class Meta:
         model = Team
         django_get_or_create = ("code",)
@@ -53,7 +66,11 @@ class TeamFactory(factory.django.DjangoModelFactory):
     pdu = factory.SubFactory(PDUFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> User: ...  # type: ignore[misc]
+
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -69,7 +86,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery-staple")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Person: ...  # type: ignore[misc]
+
     class Meta:
         model = Person
         django_get_or_create = ("crn",)
@@ -91,7 +112,11 @@ class PersonFactory(factory.django.DjangoModelFactory):
             Allocation.objects.create(person=obj, team=obj.team, practitioner=obj.practitioner, rationale="Case opened")
 
 
-class AddressFactory(factory.django.DjangoModelFactory):
+class AddressFactory(factory.django.DjangoModelFactory[Address]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Address: ...  # type: ignore[misc]
+
     class Meta:
         model = Address
 
@@ -102,7 +127,11 @@ class AddressFactory(factory.django.DjangoModelFactory):
     start_date = date(2024, 1, 1)
 
 
-class SentenceFactory(factory.django.DjangoModelFactory):
+class SentenceFactory(factory.django.DjangoModelFactory[Sentence]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Sentence: ...  # type: ignore[misc]
+
     class Meta:
         model = Sentence
 
@@ -113,7 +142,11 @@ class SentenceFactory(factory.django.DjangoModelFactory):
     expected_end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=365))
 
 
-class RequirementFactory(factory.django.DjangoModelFactory):
+class RequirementFactory(factory.django.DjangoModelFactory[Requirement]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Requirement: ...  # type: ignore[misc]
+
     class Meta:
         model = Requirement
 
@@ -129,7 +162,11 @@ def registration_type(code: str) -> RegistrationType:
     return RegistrationType.objects.get(code=code)
 
 
-class RegistrationFactory(factory.django.DjangoModelFactory):
+class RegistrationFactory(factory.django.DjangoModelFactory[Registration]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Registration: ...  # type: ignore[misc]
+
     class Meta:
         model = Registration
 
@@ -139,7 +176,11 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     review_due = factory.LazyAttribute(lambda o: o.registered_on + timedelta(days=180))
 
 
-class CaseAccessRuleFactory(factory.django.DjangoModelFactory):
+class CaseAccessRuleFactory(factory.django.DjangoModelFactory[CaseAccessRule]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> CaseAccessRule: ...  # type: ignore[misc]
+
     class Meta:
         model = CaseAccessRule
 

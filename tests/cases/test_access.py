@@ -110,7 +110,7 @@ def test_an_inactive_member_of_staff_sees_nothing(pat, pats_case):
 
     response = client.get("/people/X100001/")
 
-    assert response.status_code == 302 and response.url.startswith("/sign-in/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
 # --- Restricted cases ------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def history_counts() -> dict[str, int]:
     """Rows in every case table and every pghistory event table, plus audit contexts."""
     models = [Person, Sentence, Registration, Allocation, Address, Region, PDU, Team, Context]
     models += [m for m in apps.get_models() if issubclass(m, Event)]
-    return {m.__name__: m.objects.count() for m in models}
+    return {m.__name__: m._default_manager.count() for m in models}
 
 
 # --- Happy path ------------------------------------------------------------------------------

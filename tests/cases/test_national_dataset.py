@@ -12,7 +12,6 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from cases.management.commands.generate_national_dataset import CRN_SPACE, PERSON, crn_for, make_uuid
 from cases.models import (
     CRN_REGEX,
     PDU,
@@ -28,6 +27,7 @@ from cases.models import (
     Team,
     User,
 )
+from devtools.national_dataset.people import CRN_SPACE, PERSON, crn_for, make_uuid
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_sentences_requirements_and_addresses_have_the_expected_shape(national):
     per_person = Counter(Sentence.objects.values_list("person_id", flat=True))
     assert len(per_person) == PEOPLE
     assert set(per_person.values()) <= {1, 2}
-    assert Sentence.objects.active().values("person").distinct().count() == PEOPLE
+    assert Sentence.objects.in_force().values("person").distinct().count() == PEOPLE
     per_sentence = Sentence.objects.annotate(n=Count("requirements")).values_list("n", flat=True)
     assert max(per_sentence) <= 3
     assert Requirement.objects.exists()

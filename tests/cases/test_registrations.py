@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -18,7 +19,7 @@ TODAY = timezone.localdate()
 ADD = "/people/X100001/registrations/add/"
 
 
-def registrations(person) -> list[dict]:
+def registrations(person) -> list[Any]:
     return list(Registration.objects.filter(person=person).order_by("registered_on", "type__code").values())
 
 

@@ -101,7 +101,7 @@ def people(gateshead):
 
 
 def ranked(query: str) -> list[tuple[str, int]]:
-    return [(p.crn, p.search_rank) for p in Person.objects.search(query)]
+    return [(p.crn, p.search_rank) for p in Person.objects.search(query)]  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db

@@ -13,14 +13,14 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from cases.management.commands.seed_demo import (
+from cases.models import AccessRuleKind, CaseAccessRule, Person, Registration, RegistrationType, Role, User
+from devtools.management.commands.seed_demo import (
     DEMO_PASSWORD,
     DEMO_SEED,
     DEMO_USERNAMES,
     MIN_PEOPLE,
     build_demo_plan,
 )
-from cases.models import AccessRuleKind, CaseAccessRule, Person, Registration, RegistrationType, Role, User
 
 pytestmark = pytest.mark.django_db
 

@@ -90,8 +90,8 @@ def test_a_pso_assesses_with_safeguarding_information_and_her_spo_countersigns_a
 
     page.get_by_role("link", name="Criminogenic needs").click()
     assert_accessible(page)
-    for group in page.get_by_role("group").all():
-        options = group.get_by_label("No need", exact=True)
+    for fieldset in page.get_by_role("group").all():
+        options = fieldset.get_by_label("No need", exact=True)
         if options.count():
             options.check()
     page.get_by_role("group", name="Relationships").get_by_label("Severe need").check()

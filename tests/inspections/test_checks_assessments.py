@@ -15,8 +15,8 @@ from cases.models import Person
 from inspections import services, tasks
 from inspections.checks import REGISTRY
 from inspections.models import CheckDefinition, Flag, FlagKind
-from supervision.assessments import next_review
 from supervision.models import AssessmentStatus, InformationRequest, ManagementOversight, PolicyRule, ReviewTrigger
+from supervision.queries.assessments import next_review
 from supervision.services.assessments import (
     countersign_assessment,
     save_assessment,

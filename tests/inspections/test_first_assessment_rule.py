@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import Person
 from inspections import services
 from inspections.models import Flag, FlagKind
-from supervision.assessments import FIRST_ASSESSMENT, first_assessment_due
+from supervision.rules.assessments import FIRST_ASSESSMENT, first_assessment_due
 from tests.cases.factories import PersonFactory, SentenceFactory
 from tests.supervision.assessment_factories import complete
 

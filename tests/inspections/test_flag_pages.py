@@ -9,7 +9,7 @@ import pghistory
 import pytest
 from django.utils import timezone
 
-from inspections.models import Flag
+from inspections.models import Flag, FlagKind
 from tests.cases.factories import PersonFactory
 from tests.cases.pages import assert_problem, date_fields, is_fragment, problems
 from tests.inspections.factories import FlagFactory
@@ -69,7 +69,7 @@ def test_the_person_page_says_when_there_are_no_open_flags(as_pat, pats_case):
 
 @pytest.mark.parametrize("count", [1, 10])
 def test_the_flags_card_costs_the_same_for_many_flags(as_pat, pats_case, count, django_assert_max_num_queries):
-    kinds = [k for k, _ in Flag._meta.get_field("kind").choices][:count]
+    kinds = list(FlagKind.values)[:count]
     for kind in kinds:
         FlagFactory(person=pats_case, kind=kind)
     # The person page's own bound (tests/cases/test_person_page.py) plus the one query of the card.

@@ -16,7 +16,7 @@ from inspections import services
 from inspections.models import Flag, FlagKind
 from supervision.models import PolicyRule
 from supervision.policy import evaluate_case
-from supervision.reset import follow_up_date, two_thirds_point
+from supervision.rules.reset import follow_up_date, two_thirds_point
 from supervision.services.reset import decide_reset
 from tests.cases.factories import PersonFactory, RegistrationFactory, SentenceFactory, registration_type
 from tests.supervision.factories import ContactFactory, at

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.utils import timezone
@@ -28,7 +28,11 @@ def at(days_ago: float, hour: int = 10) -> datetime:
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Contact: ...  # type: ignore[misc]
+
     """A current contact. Pass `type_code` / `outcome_code` for the reference data by code."""
 
     class Meta:
@@ -50,7 +54,11 @@ class ContactFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda o: o.person.practitioner)
 
 
-class EnforcementActionFactory(factory.django.DjangoModelFactory):
+class EnforcementActionFactory(factory.django.DjangoModelFactory[EnforcementAction]):
+    if TYPE_CHECKING:  # a call makes the model, not the factory
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> EnforcementAction: ...  # type: ignore[misc]
+
     class Meta:
         model = EnforcementAction
 

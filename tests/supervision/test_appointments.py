@@ -57,7 +57,7 @@ def test_a_practitioner_books_an_appointment(as_pat, pats_case, pat):
     assert response.url == reverse("supervision:contacts", args=[pats_case.crn])
     appointment = Contact.objects.get(person=pats_case)
     assert timezone.localtime(appointment.starts_at) == timezone.make_aware(datetime(day.year, day.month, day.day, 10))
-    assert appointment.ends_at - appointment.starts_at == timedelta(minutes=90)
+    assert appointment.ends_at is not None and appointment.ends_at - appointment.starts_at == timedelta(minutes=90)
     assert appointment.outcome is None and appointment.staff == pat and appointment.created_by == pat
     assert appointment.location == "Gateshead office"
     assert appointment.booking_warnings == [] and appointment.override_reason == ""

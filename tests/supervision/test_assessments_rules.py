@@ -7,8 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from supervision.assessments import Change, band, diff, highest_rosh, missing, needs_countersignature, overall_rosh
 from supervision.models import Assessment, Need
+from supervision.rules.assessments import (
+    Change,
+    band,
+    diff,
+    highest_rosh,
+    missing,
+    needs_countersignature,
+    overall_rosh,
+)
 from tests.supervision.assessment_factories import FULL
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from kit.calendar import bank_holiday
 from probation.settings import _working_hours
-from supervision.booking import Slot, booking_warnings, calendar_warnings, clash_warnings
+from supervision.queries.booking import booking_warnings, clash_warnings
+from supervision.rules.booking import Slot, calendar_warnings
 from tests.cases.factories import PersonFactory
 from tests.supervision.factories import ContactFactory
 

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from supervision.compliance import ComplianceStatus, compliance_summary
 from supervision.models import Contact
+from supervision.queries.compliance import compliance_summary
+from supervision.rules.compliance import ComplianceStatus
 from tests.cases.factories import SentenceFactory
 from tests.supervision.factories import ContactFactory, EnforcementActionFactory, at, outcome
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from supervision.compliance import (
+from supervision.models import EnforcementKind
+from supervision.rules.compliance import (
     ComplianceStatus,
     FailureEvent,
     count_failures,
@@ -18,7 +19,6 @@ from supervision.compliance import (
     rolling_window_start,
     status_for,
 )
-from supervision.models import EnforcementKind
 
 ON = date(2025, 6, 10)
 START = date(2024, 1, 1)

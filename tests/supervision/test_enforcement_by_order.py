@@ -14,8 +14,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from supervision.compliance import outcomes_for
 from supervision.models import EnforcementAction
+from supervision.rules.compliance import outcomes_for
 from supervision.services.enforcement import conclude_enforcement, record_enforcement_action
 from tests.cases.factories import SentenceFactory
 from tests.cases.pages import assert_problem, date_fields

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from cases.management.commands.generate_national_dataset import LOADERS, make_uuid
+from devtools.national_dataset import STEPS
+from devtools.national_dataset.contacts import CONTACT, FUTURE_DAYS, HISTORY_DAYS, _prefix
+from devtools.national_dataset.people import make_uuid
 from supervision.models import Contact
-from supervision.national_dataset import CONTACT, FUTURE_DAYS, HISTORY_DAYS, _prefix
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2025, 6, 2)
@@ -35,7 +36,7 @@ def contacts() -> list[Contact]:
 
 
 def test_the_contacts_step_is_registered_after_the_people_it_refers_to():
-    labels = [label for label, _, _ in LOADERS]
+    labels = [label for label, _, _ in STEPS]
 
     assert labels.index("contacts") > labels.index("people")
 
@@ -71,9 +72,9 @@ def test_future_appointments_have_no_outcome_and_most_past_ones_are_attended(con
 
 def test_the_mix_is_mostly_face_to_face_with_some_telephone_heavy_cases(contacts):
     types = Counter(c.contact_type.code for c in contacts)
-    by_person: dict[object, Counter[str]] = {}
+    by_person: dict[object, Counter[bool]] = {}
     for c in contacts:
-        by_person.setdefault(c.person_id, Counter())[c.contact_type.is_face_to_face] += 1
+        by_person.setdefault(c.person_id, Counter[bool]())[c.contact_type.is_face_to_face] += 1
     telephone_heavy = [p for p, kinds in by_person.items() if kinds[False] > 2 * kinds[True]]
 
     assert types["COAP"] > types["COPT"] > 0 and types["COOO"] > 0

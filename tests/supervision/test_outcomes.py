@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from supervision.migrations_seed import CONTACT_TYPES, OUTCOMES
 from supervision.models import ContactType, OutcomeType
-from supervision.outcomes import outcome_error, outcomes_for, valid_outcomes
+from supervision.queries.outcomes import outcomes_for
+from supervision.rules.outcomes import outcome_error, valid_outcomes
 
 pytestmark = pytest.mark.django_db
 

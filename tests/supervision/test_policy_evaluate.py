@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from pghistory.models import Events
 
-from cases.models import Person
+from cases.models import Person, User
 from supervision.migrations_seed import BASE_RULE
 from supervision.models import CaseStanding, ContactPolicy, Phase
 from supervision.policy import Shortfall, evaluate_case, policy_for, refresh_standing, refresh_standings
@@ -25,7 +25,7 @@ def supervised(days_in: int = 90, **person: object) -> Person:
     return case
 
 
-def publish_version(ada: object, *, effective_in_days: int, **base_params: object) -> ContactPolicy:
+def publish_version(ada: User, *, effective_in_days: int, **base_params: object) -> ContactPolicy:
     draft = services.create_draft(by=ada, summary="Fortnightly face-to-face contact")
     base = draft.rules.get(is_base=True)
     services.save_rule(draft, by=ada, rule=base, **base_params)
@@ -91,7 +91,7 @@ def test_a_case_with_no_active_sentence_has_no_shortfalls(pats_case: Person) -> 
     assert evaluation.next_face_to_face_due is None
 
 
-def test_a_later_version_applies_from_its_effective_date_and_not_before(ada: object, pats_case: Person) -> None:
+def test_a_later_version_applies_from_its_effective_date_and_not_before(ada: User, pats_case: Person) -> None:
     SentenceFactory(person=pats_case, start_date=timezone.localdate() - timedelta(days=90))
     ContactFactory(person=pats_case, type_code="COAI", starts_at=at(89))
     ContactFactory(person=pats_case, type_code="COAP", starts_at=at(10))
@@ -102,12 +102,12 @@ def test_a_later_version_applies_from_its_effective_date_and_not_before(ada: obj
     assert before.policy.version == 1
     assert before.shortfalls == []
     assert after.policy == version
-    assert after.params["face_to_face_window_days"] == 14
+    assert after.params.face_to_face_window_days == 14
     assert after.shortfalls == [Shortfall.FACE_TO_FACE_OVERDUE]  # 15 days since the last one
     assert policy_for(pats_case, today + timedelta(days=5)) == (version, after.params)
 
 
-def test_refresh_standing_records_the_version_used_and_keeps_history(ada: object, pats_case: Person) -> None:
+def test_refresh_standing_records_the_version_used_and_keeps_history(ada: User, pats_case: Person) -> None:
     SentenceFactory(person=pats_case, start_date=timezone.localdate() - timedelta(days=90))
     standing = refresh_standing(pats_case)
     stored = CaseStanding.objects.get(person=pats_case)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.models import Person
+from cases.models import Person, User
 from supervision.models import ContactPolicy
 from supervision.policy import Shortfall, policy_impact
 from supervision.services import policy as services
@@ -26,13 +26,13 @@ def case_seen(days_ago: int, *, crn: str) -> Person:
     return person
 
 
-def draft_with_window(ada: object, days: int) -> ContactPolicy:
+def draft_with_window(ada: User, days: int) -> ContactPolicy:
     draft = services.create_draft(by=ada, summary="Change the face-to-face window")
     services.save_rule(draft, by=ada, rule=draft.rules.get(is_base=True), face_to_face_window_days=days)
     return draft
 
 
-def test_a_shorter_window_makes_cases_newly_fall_short(ada: object) -> None:
+def test_a_shorter_window_makes_cases_newly_fall_short(ada: User) -> None:
     case_seen(5, crn="X200001")
     case_seen(20, crn="X200002")
     case_seen(25, crn="X200003")
@@ -50,7 +50,7 @@ def test_a_shorter_window_makes_cases_newly_fall_short(ada: object) -> None:
     assert (row.now, row.under_draft, row.newly, row.no_longer) == (1, 3, 2, 0)
 
 
-def test_a_longer_window_stops_cases_falling_short(ada: object) -> None:
+def test_a_longer_window_stops_cases_falling_short(ada: User) -> None:
     case_seen(40, crn="X200011")
     case_seen(70, crn="X200012")
     impact = policy_impact(draft_with_window(ada, 60))
@@ -59,7 +59,7 @@ def test_a_longer_window_stops_cases_falling_short(ada: object) -> None:
     assert impact.newly_falling_short == 0
 
 
-def test_impact_takes_a_fixed_number_of_queries(ada: object, django_assert_max_num_queries: object) -> None:
+def test_impact_takes_a_fixed_number_of_queries(ada: User, django_assert_max_num_queries: object) -> None:
     draft = draft_with_window(ada, 14)
     for n in range(12):
         case_seen(n * 3, crn=f"X3000{n:02d}")

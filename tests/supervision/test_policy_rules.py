@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from supervision.migrations_seed import BASE_RULE
 from supervision.models import Phase, PolicyRule
 from supervision.policy import Shortfall, resolve_parameters
 from supervision.policy.facts import CaseFacts, ContactSummary
+from supervision.policy.parameters import PolicyParameters
 from supervision.policy.resolve import Scope, phase_for, resolve_rules
 from supervision.policy.rules import (
     apply_rules,
@@ -25,7 +27,7 @@ from supervision.policy.rules import (
 )
 
 MONDAY = date(2026, 1, 5)
-PARAMS: dict[str, Any] = dict(BASE_RULE)
+PARAMS = PolicyParameters.from_values(BASE_RULE)
 
 
 def facts(start: date = MONDAY, **overrides: Any) -> CaseFacts:
@@ -81,8 +83,8 @@ RULES = [
 )
 def test_it_resolves_parameters_by_specificity_with_inheritance(scope: Scope, expected: dict[str, Any]) -> None:
     params = resolve_rules(RULES, scope)
-    assert {name: params[name] for name in expected} == expected
-    assert set(params) == set(BASE_RULE)
+    assert {name: getattr(params, name) for name in expected} == expected
+    assert params.as_dict().keys() == BASE_RULE.keys()
 
 
 def test_it_breaks_ties_between_equally_specific_rules_by_name() -> None:
@@ -91,13 +93,13 @@ def test_it_breaks_ties_between_equally_specific_rules_by_name() -> None:
         rule("B rule", rosh="HIGH", face_to_face_window_days=25),
         rule("A rule", tier_letter="B", face_to_face_window_days=20),
     ]
-    assert resolve_rules(rules, Scope("CO", "HIGH", "B", ""))["face_to_face_window_days"] == 25
+    assert resolve_rules(rules, Scope("CO", "HIGH", "B", "")).face_to_face_window_days == 25
 
 
 def test_it_applies_a_phase_scoped_rule_only_in_that_phase() -> None:
     rules = [base(), rule("Final third", phase="FINAL_THIRD", face_to_face_window_days=90)]
-    assert resolve_rules(rules, Scope("CO", "LOW", "D", "FINAL_THIRD"))["face_to_face_window_days"] == 90
-    assert resolve_rules(rules, Scope("CO", "LOW", "D", ""))["face_to_face_window_days"] == 30
+    assert resolve_rules(rules, Scope("CO", "LOW", "D", "FINAL_THIRD")).face_to_face_window_days == 90
+    assert resolve_rules(rules, Scope("CO", "LOW", "D", "")).face_to_face_window_days == 30
 
 
 @pytest.mark.django_db
@@ -105,7 +107,7 @@ def test_resolve_parameters_reads_the_rules_of_a_stored_version() -> None:
     from supervision.models import ContactPolicy
 
     policy = ContactPolicy.objects.get(version=1)
-    assert resolve_parameters(policy, Scope("LICENCE", "HIGH", "B", "EARLY")) == BASE_RULE
+    assert resolve_parameters(policy, Scope("LICENCE", "HIGH", "B", "EARLY")).as_dict() == BASE_RULE
 
 
 # --- Phase -----------------------------------------------------------------------------------
@@ -248,7 +250,7 @@ def test_working_days_skip_weekends(start: date, days: int, expected: date) -> N
 )
 def test_initial_appointment(contacts: dict[str, Any], on: date, params: dict[str, Any], falls_short: bool) -> None:
     case = facts(MONDAY, contacts=contacts)
-    assert (initial_appointment(case, {**PARAMS, **params}, Phase.EARLY, on) is not None) is falls_short
+    assert (initial_appointment(case, replace(PARAMS, **params), Phase.EARLY, on) is not None) is falls_short
 
 
 @pytest.mark.parametrize(
@@ -312,3 +314,11 @@ def test_remote_contact_may_only_supplement_for_the_policys_criteria() -> None:
     assert remote_supplement_reasons(past, ["SUSPENDED_SUPERVISION"], MONDAY + timedelta(days=300)) == [
         "Suspended supervision (Probation Reset)"
     ]
+
+
+def test_the_typed_parameters_are_exactly_the_rule_parameters() -> None:
+    from dataclasses import fields
+
+    from supervision.models.policy import RULE_PARAMETERS
+
+    assert [f.name for f in fields(PolicyParameters)] == list(RULE_PARAMETERS)

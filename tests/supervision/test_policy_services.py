@@ -91,8 +91,8 @@ def test_a_phase_scoped_rule_applies_after_the_two_thirds_point_of_a_reset_case(
     )
     evaluation = evaluate_case(pats_case)
     assert evaluation.phase == Phase.FINAL_THIRD
-    assert evaluation.params["face_to_face_window_days"] == 90
+    assert evaluation.params.face_to_face_window_days == 90
     RegistrationFactory(person=pats_case, type=registration_type("MAPP"), mappa_category=2, mappa_level=1)
     exempt = evaluate_case(pats_case)
     assert exempt.phase == Phase.STANDARD  # any MAPPA case is exempt from Probation Reset
-    assert exempt.params["face_to_face_window_days"] == 30
+    assert exempt.params.face_to_face_window_days == 30

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from cases.models import RoshLevel, Sentence
 from supervision.models import ResetDecision, ResetState
-from supervision.reset import (
+from supervision.queries.reset import reset_state
+from supervision.rules.reset import (
     ResetExemption,
     ResetFacts,
     compute_reset,
     exemptions_for,
     follow_up_date,
-    reset_state,
     two_thirds_point,
 )
 from tests.cases.factories import RegistrationFactory, SentenceFactory, registration_type

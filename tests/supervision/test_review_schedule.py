@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from cases.models import AddressStatus
-from supervision.assessments import FIRST_ASSESSMENT, Trigger, next_review, schedule
 from supervision.models import PolicyRule, ReviewTrigger
+from supervision.queries.assessments import next_review
+from supervision.rules.assessments import FIRST_ASSESSMENT, Trigger, schedule
 from tests.cases.factories import AddressFactory, RegistrationFactory, SentenceFactory
 from tests.supervision.assessment_factories import complete
 from tests.supervision.factories import EnforcementActionFactory

@@ -4,6 +4,7 @@ query count (the rule it feeds is in test_tier_inputs)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -22,7 +23,7 @@ def test_a_practitioner_records_a_standalone_rsr(as_pat, pats_case, pat):
 
     assert "RSR score of 6.25% recorded" in response.content.decode()
     rsr = RsrScore.objects.get(person=pats_case)
-    assert (rsr.score, rsr.source, rsr.recorded_by) == (6.25, "STANDALONE", pat)
+    assert (rsr.score, rsr.source, rsr.recorded_by) == (Decimal("6.25"), "STANDALONE", pat)
     assert "Record a standalone RSR score" in as_pat.get("/people/X100001/risk/").content.decode()
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from probation.celery import app
-from supervision import tasks
 from supervision.models import Contact
 from tests.cases.factories import PersonFactory, SentenceFactory
 from tests.cases.pages import date_fields, problems
@@ -53,8 +52,3 @@ def test_recording_a_contact_succeeds_when_the_broker_is_down(
     assert response.status_code == 302, problems(response)
     assert Contact.objects.current().filter(person=person, contact_type__code="COPT").exists()
     assert "nightly sweep will catch up" in caplog.text
-
-
-@pytest.mark.django_db
-def test_the_refresh_task_is_safe_for_a_case_that_does_not_exist():
-    assert tasks.refresh_standing("00000000-0000-0000-0000-000000000000") == "missing"

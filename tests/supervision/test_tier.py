@@ -1,7 +1,7 @@
 """The legacy tier rule (reference/standards.md §3.5): table-driven over the published bands with
 their boundaries, and a property: the tier never improves when a risk input worsens.
 
-"Improves" (supervision.tier.improves): the protect letter moves towards D (A → B, C or D, ...) or
+"Improves" (supervision.rules.tier.improves): the protect letter moves towards D (A → B, C or D, ...) or
 the change digit goes down. The S suffix is about supervision stopping, not risk, so it is ignored.
 """
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cases.models import OrderType, RequirementCategory, RoshLevel
 from supervision.models import Need, NeedSeverity
-from supervision.tier import (
+from supervision.rules.tier import (
     Axis,
     TierInputs,
     calculate_tier,
@@ -179,8 +179,8 @@ def test_change_bands(points, level):
 
 
 SEVERE, STANDARD = NeedSeverity.SEVERE, NeedSeverity.STANDARD
-TOP = {Need.THINKING_BEHAVIOUR: SEVERE, Need.ATTITUDES: SEVERE}  # 2 x 2 each = 8
-ALL_SEVERE = {
+TOP: dict[str, str] = {Need.THINKING_BEHAVIOUR: SEVERE, Need.ATTITUDES: SEVERE}  # 2 x 2 each = 8
+ALL_SEVERE: dict[str, str] = {
     **TOP,
     **{n: SEVERE for n in (Need.ACCOMMODATION, Need.ETE, Need.RELATIONSHIPS, Need.LIFESTYLE, Need.DRUGS)},
 }
@@ -288,7 +288,7 @@ def test_what_improves_means(before, after, improved):
 # --- Property: worsening a risk input never improves the tier -------------------------------
 
 ROSH = ["", RoshLevel.LOW, RoshLevel.MEDIUM, RoshLevel.HIGH, RoshLevel.VERY_HIGH]
-SEVERITIES = [NeedSeverity.NONE, NeedSeverity.STANDARD, NeedSeverity.SEVERE]
+SEVERITIES: list[str] = [NeedSeverity.NONE, NeedSeverity.STANDARD, NeedSeverity.SEVERE]
 percent = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=2))
 
 inputs_strategy = st.builds(

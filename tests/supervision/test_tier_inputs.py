@@ -19,14 +19,14 @@ from cases.models import Person, RsrScore
 from cases.services import record_rsr
 from supervision import tasks
 from supervision.models import TierCalculation
-from supervision.services.assessments import save_assessment, start_assessment, submit_assessment
-from supervision.services.tier import due_for_recalculation, recalculate_tier, tier_facts_for
-from supervision.tier import (
+from supervision.rules.tier import (
     TierInputs,
     assessment_counts,
     breach_or_recall_counts,
     calculate_tier,
 )
+from supervision.services.assessments import save_assessment, start_assessment, submit_assessment
+from supervision.services.tier import due_for_recalculation, recalculate_tier, tier_facts_for
 from tests.cases.factories import PersonFactory, RegistrationFactory, RequirementFactory, SentenceFactory
 from tests.cases.factories import registration_type as reg_type
 from tests.cases.pages import date_fields

@@ -16,7 +16,6 @@ from cases.models import Person
 from cases.services import record_rsr, set_tier
 from supervision import tasks
 from supervision.models import Assessment, TierCalculation
-from supervision.services import tier as tier_services
 from supervision.services.tier import recalculate_tier, tier_inputs_for
 from supervision.views.safeguarding import tier_section
 from tests.cases.factories import RegistrationFactory, RequirementFactory, SentenceFactory, registration_type
@@ -199,7 +198,7 @@ def test_the_case_changed_listener_queues_the_job(monkeypatch, pats_case):
     queued: list[str] = []
     monkeypatch.setattr(tasks.recalculate_tier, "delay", queued.append)
 
-    tier_services.on_case_changed(str(pats_case.pk))
+    tasks.queue_tier_recalculation(str(pats_case.pk))
 
     assert queued == [str(pats_case.pk)]
 

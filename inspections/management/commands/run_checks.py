@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.models import PDU, Person
 from inspections import services
+from inspections.checks import CheckFinding
 from inspections.models import CheckDefinition, Flag
 from supervision.policy.resolve import NoPolicyInForce
 
@@ -36,7 +37,7 @@ def flag_json(flag: Flag) -> dict[str, Any]:
     }
 
 
-def finding_json(finding: services.CheckFinding, definitions: dict[str, CheckDefinition]) -> dict[str, Any]:
+def finding_json(finding: CheckFinding, definitions: dict[str, CheckDefinition]) -> dict[str, Any]:
     """A finding of a dry run in the shape of a flag (it was not opened, so no id or opening time)."""
     definition = definitions[finding.kind]
     return {

@@ -1,4 +1,4 @@
-"""`manage.py generate_national_dataset`: a synthetic caseload of national shape, for benchmarks.
+"""The cases side of the synthetic national dataset (`manage.py generate_national_dataset`).
 
 12 regions, 100 PDUs, 1,000 teams, 8,000 practitioners and 1,000 SPOs, and `--people` (default
 250,000) people on probation with an allocation, an address, one or two sentences with their
@@ -15,8 +15,7 @@ superuser, which the embedded server's `postgres` user is. Where it is not permi
 still runs, with the triggers (and their events). Replica mode also skips foreign-key checks, so
 `verify` checks every reference itself before the transaction commits.
 
-Extension point: `LOADERS` is the ordered list of steps (other apps add theirs with
-`register_loader`). Each step gets the shared `Dataset`
+The load's steps are listed in order in `devtools.national_dataset.STEPS`. Each step gets the shared `Dataset`
 (organisation ids, and the per-person plan made by `load_people`) and a psycopg cursor, streams
 its rows with `copy_rows` in chunks so memory stays flat, and draws from its own random stream
 (`dataset.rng("step")`), so adding a step (contacts: ~10 million rows) changes no other table.
@@ -25,9 +24,7 @@ its rows with `copy_rows` in chunks so memory stays flat, and draws from its own
 from __future__ import annotations
 
 import random
-import time
 import uuid
-from argparse import ArgumentParser
 from array import array
 from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
@@ -35,11 +32,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.utils import timezone
+from django.core.management.base import CommandError
 
-from cases.models import CATEGORY_UNITS, Person, RegistrationType, RequirementCategory
+from cases.models import CATEGORY_UNITS, RegistrationType, RequirementCategory
 
 CHUNK = 25_000  # people per COPY batch in the per-person steps
 
@@ -645,10 +640,11 @@ def load_access_rules(ds: Dataset, cur: Any) -> int:
     return copy_rows(cur, "cases_caseaccessrule", restrictions + exclusions)
 
 
-# The load, in order: (label, table, step). Add new steps (contacts, assessments, EM orders...)
-# here. A step returns the number of rows it wrote to its table (extra tables go in ds.counts)
-# and streams per `ds.chunks()`, so memory stays flat whatever the volume.
-LOADERS: list[tuple[str, str, Callable[[Dataset, Any], int]]] = [
+# The cases steps, in order: (label, table, step); `devtools.national_dataset.STEPS` adds the other
+# apps' steps after them (contacts, assessments, EM orders...). A step returns the number of rows it
+# wrote to its table (extra tables go in ds.counts) and streams per `ds.chunks()`, so memory stays
+# flat whatever the volume.
+STEPS: list[tuple[str, str, Callable[[Dataset, Any], int]]] = [
     ("organisation", "regions, PDUs, teams", load_organisation),
     ("staff", "cases_user", load_staff),
     ("people", "cases_person", load_people),
@@ -659,7 +655,7 @@ LOADERS: list[tuple[str, str, Callable[[Dataset, Any], int]]] = [
     ("access rules", "cases_caseaccessrule", load_access_rules),
 ]
 # fmt: off
-LOADED_TABLES = [
+TABLES = [
     "cases_region", "cases_pdu", "cases_team", "cases_user", "cases_person", "cases_allocation",
     "cases_address", "cases_sentence", "cases_requirement", "cases_registration", "cases_caseaccessrule",
 ]
@@ -680,18 +676,6 @@ REFERENCES = [
 # fmt: on
 
 
-def register_loader(
-    label: str, table: str, step: Callable[[Dataset, Any], int], references: list[tuple[str, str, str]]
-) -> None:
-    """Add a step for an app that builds on cases (called from its AppConfig.ready, so cases never
-    imports it). Idempotent: registering the same table twice keeps the first."""
-    if any(existing == table for _, existing, _ in LOADERS):
-        return
-    LOADERS.append((label, table, step))
-    LOADED_TABLES.append(table)
-    REFERENCES.extend(references)
-
-
 SHAPE = {
     "practitioners' caseloads (min / median / max)": """
         SELECT concat_ws(' / ', min(n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), max(n))
@@ -707,93 +691,11 @@ SHAPE = {
 }
 
 
-def verify(cur: Any) -> None:
-    for table, column, target in REFERENCES:
+def verify(cur: Any, references: list[tuple[str, str, str]]) -> None:
+    for table, column, target in references:
         cur.execute(
             f"SELECT count(*) FROM {table} t WHERE t.{column} IS NOT NULL "  # noqa: S608
             f"AND NOT EXISTS (SELECT 1 FROM {target} r WHERE r.id = t.{column})"
         )
         if orphans := cur.fetchone()[0]:
             raise CommandError(f"{orphans} rows of {table}.{column} point at no {target}: nothing was loaded")
-
-
-class Command(BaseCommand):
-    help = "Load a deterministic synthetic dataset of national shape (for benchmarks) with COPY."
-
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--people", type=int, default=250_000, help="People on probation (default 250,000)")
-        parser.add_argument("--seed", type=int, default=2025, help="Random seed (default 2025)")
-        parser.add_argument(
-            "--as-of",
-            type=date.fromisoformat,
-            default=None,
-            help="Date the data is current on (default today)",
-        )
-
-    def handle(self, *args: Any, people: int, seed: int, as_of: date | None, **options: Any) -> None:
-        if people < 1:
-            raise CommandError("--people must be at least 1")
-        if existing := Person.objects.count():
-            raise CommandError(
-                f"The database already has {existing:,} people. The national dataset loads only into a "
-                "database with none, so benchmark data never mixes with real or demo cases: use a fresh "
-                "database (EMBEDDED_DATABASE_NAME=national)."
-            )
-        ds = Dataset(people=people, seed=seed, as_of=as_of or timezone.localdate())
-        started = time.monotonic()
-        try:
-            with transaction.atomic():
-                self._load(ds)
-        except IntegrityError as error:
-            raise CommandError(f"The load clashed with rows already there; nothing was loaded: {error}") from error
-        loaded = time.monotonic() - started
-        self._analyze()
-        self._report(ds, loaded, time.monotonic() - started)
-
-    def _load(self, ds: Dataset) -> None:
-        triggers_off = self._skip_triggers()
-        with connection.cursor() as cursor:
-            cur = cursor.cursor  # the psycopg cursor: COPY, and no per-query debug logging
-            for label, table, loader in LOADERS:
-                step_started = time.monotonic()
-                ds.counts[table] = loader(ds, cur)
-                self.stdout.write(f"{label:<14} {ds.counts[table]:>10,} rows  {time.monotonic() - step_started:6.1f} s")
-            if triggers_off:
-                cur.execute("SET LOCAL session_replication_role = DEFAULT")
-            verify(cur)
-
-    def _skip_triggers(self) -> bool:
-        """Skip the audit (and delete-refusing) triggers for this transaction, if allowed."""
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = replica")
-        except DatabaseError:
-            self.stdout.write(
-                self.style.WARNING("Not allowed to skip triggers (needs a superuser): loading with them.")
-            )
-            return False
-        return True
-
-    def _analyze(self) -> None:
-        """Fresh statistics, so the planner sees national volumes at once (autovacuum would lag).
-
-        Outside a transaction VACUUM also sets the visibility map, which index-only scans need.
-        """
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        with connection.cursor() as cursor:
-            for table in LOADED_TABLES:
-                cursor.execute(f"{command} {table}")
-
-    def _report(self, ds: Dataset, loaded: float, total: float) -> None:
-        self.stdout.write("")
-        for table, rows in ds.counts.items():
-            self.stdout.write(f"{table:<24} {rows:>10,}")
-        with connection.cursor() as cursor:
-            for label, sql in SHAPE.items():
-                cursor.execute(sql, {"as_of": ds.as_of})
-                self.stdout.write(f"{label}: {cursor.fetchone()[0]}")
-            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            self.stdout.write(f"database size: {cursor.fetchone()[0]}")
-        self.stdout.write(f"Loaded in {loaded:.1f} s; {total:.1f} s with VACUUM/ANALYZE.")
-        summary = f"National dataset ready: {ds.people:,} people, seed {ds.seed}, as of {ds.as_of}."
-        self.stdout.write(self.style.SUCCESS(summary))

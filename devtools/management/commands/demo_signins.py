@@ -12,8 +12,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Prefetch
 
-from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
 from cases.models import AccessRuleKind, CaseAccessRule, User
+from devtools.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
 
 
 class Command(BaseCommand):

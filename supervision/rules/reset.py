@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import models
-from django.utils import timezone
 
-from cases.models import OrderType, Person, Registration, RoshLevel, Sentence
+from cases.models import OrderType, Registration, RoshLevel, Sentence
 from supervision.models import ResetDecision, ResetState
 
 # Reset only ever applied to sentences still running when it began.
@@ -147,20 +146,3 @@ def exemptions_for(rosh: str, registrations: Iterable[Registration]) -> tuple[Re
         elif code == TERRORISM_CODE:
             found.add(ResetExemption.NATIONAL_SECURITY)
     return tuple(e for e in ResetExemption if e in found)
-
-
-def reset_state(person: Person, sentence: Sentence, on: date | None = None) -> ResetView:
-    """The Probation Reset view of one sentence: the computed state and the SPO decisions (two queries)."""
-    on = on or timezone.localdate()
-    registrations = Registration.objects.active().filter(person=person).select_related("type")
-    facts = ResetFacts(
-        order_type=sentence.order_type,
-        start_date=sentence.start_date,
-        expected_end_date=sentence.expected_end_date,
-        terminated_on=sentence.terminated_on,
-        exemptions=exemptions_for(person.rosh, registrations),
-    )
-    view = compute_reset(facts, on)
-    view.sentence = sentence
-    view.decisions = list(ResetDecision.objects.filter(sentence=sentence).select_related("decided_by"))
-    return view

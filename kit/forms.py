@@ -1,4 +1,5 @@
-"""GOV.UK Design System form primitives for Django forms.
+"""GOV.UK Design System form primitives for Django forms, and the bridge from a service's
+`ValidationError` to the form's error summary.
 
 A date is entered as three boxes (day, month, year) and validated into one `date`, with the
 error messages the Design System recommends.
@@ -7,7 +8,7 @@ error messages the Design System recommends.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 from django import forms
@@ -97,7 +98,7 @@ class GovUKForm(forms.Form):
         return items
 
 
-class GovUKModelForm(forms.ModelForm):
+class GovUKModelForm(forms.ModelForm):  # type: ignore[type-arg]  # any model
     error_summary = GovUKForm.error_summary
 
 
@@ -142,7 +143,7 @@ class GovUKTimeField(forms.CharField):
         kwargs.setdefault("help_text", "Use the 24-hour clock or am and pm, for example 9:30am or 14:15")
         super().__init__(max_length=10, **kwargs)
 
-    def clean(self, value: Any) -> time | None:  # type: ignore[override]
+    def clean(self, value: Any) -> time | None:
         text = super().clean(value)
         if not text:
             return None
@@ -153,13 +154,12 @@ class GovUKTimeField(forms.CharField):
         return parsed
 
 
-def combine_local(day: date | None, moment: time | None) -> datetime | None:
-    """A date and a time entered in separate fields, as an aware local datetime (None if either is missing)."""
-    if day is None or moment is None:
-        return None
-    return timezone.make_aware(datetime.combine(day, moment))
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of `day` in the service's time zone, for comparing stored timestamps with dates."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+def raise_service_errors(form: GovUKForm, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Attach a service's ValidationError to the form so the page shows it in the error summary."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field_map.get(field, field)
+            form.add_error(target if target in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

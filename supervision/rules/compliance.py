@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils import timezone
 
-from cases.models import OrderType, Person, Sentence
+from cases.models import OrderType, Sentence, governing_sentence
 from supervision.models import Contact, ContactPolicy, EnforcementAction, EnforcementKind, EnforcementOutcome
 
 # Statute, not policy: Sentencing Act 2020 Sch. 10 para 6 speaks of a warning "within the previous
@@ -123,7 +123,8 @@ class FailureCount:
 
 def rolling_window_start(on: date) -> date:
     """The first day of the 12 months ending `on` (a date exactly 12 months earlier is outside)."""
-    return on - TWELVE_MONTHS + relativedelta(days=1)
+    start: date = on - TWELVE_MONTHS + relativedelta(days=1)
+    return start
 
 
 def _failure_date(event: FailureEvent | tuple[date, bool]) -> date | None:
@@ -170,12 +171,6 @@ def referral_warning(order_type: str, warnings_given_on: Iterable[date], failure
     earliest = failure_date - TWELVE_MONTHS
     qualifying = [given for given in warnings_given_on if earliest < given <= failure_date]
     return max(qualifying, default=None)
-
-
-def warnings_given(sentence: Sentence) -> list[date]:
-    """When warnings were given on this order (the statutory rule counts warnings on the same order)."""
-    rows = EnforcementAction.objects.filter(sentence=sentence, kind=EnforcementKind.WARNING_LETTER)
-    return list(rows.values_list("decided_on", flat=True))
 
 
 def kinds_for(order_type: str, *, referral_required: bool = False) -> tuple[EnforcementKind, ...]:
@@ -231,14 +226,14 @@ class ComplianceSummary:
         return self.sentence.order_type if self.sentence else ""
 
 
-def governing_sentence(sentences: Sequence[Sentence], on: date) -> Sentence | None:
-    """The sentence compliance is judged against: the latest one in force, else the latest one."""
-    in_force = [s for s in sentences if s.terminated_on is None and s.start_date <= on <= s.expected_end_date]
-    candidates = in_force or list(sentences)
-    return max(candidates, key=lambda s: (s.start_date, s.created_at), default=None)
+def judged_sentence(sentences: Sequence[Sentence], on: date) -> Sentence | None:
+    """The sentence compliance (and the tier's Reset check) is judged against: the one governing on
+    `on`; between sentences, when none is in force, the latest one."""
+    latest = max(sentences, key=lambda s: (s.start_date, s.created_at), default=None)
+    return governing_sentence(sentences, on) or latest
 
 
-def _since(sentence: Sentence | None, actions: Sequence[EnforcementAction], on: date) -> tuple[date, str]:
+def counting_since(sentence: Sentence | None, actions: Sequence[EnforcementAction], on: date) -> tuple[date, str]:
     ended = [a.concluded_on for a in actions if a.kind in PROCEEDINGS and a.concluded_on and a.concluded_on <= on]
     last_breach_end = max(ended, default=None)
     start = sentence.start_date if sentence else rolling_window_start(on)
@@ -251,41 +246,7 @@ def local_date(contact: Contact) -> date:
     return timezone.localtime(contact.starts_at).date()
 
 
-def compliance_summary(person: Person, on: date | None = None, *, include_policy: bool = True) -> ComplianceSummary:
-    """Everything the compliance panel shows, in a fixed number of queries (four, plus the
-    contact policy lookup when `include_policy`)."""
-    on = on or timezone.localdate()
-    sentence = governing_sentence(list(person.sentences.all()), on)
-    actions = list(EnforcementAction.objects.filter(person=person).select_related("decided_by", "sentence"))
-    since, since_reason = _since(sentence, actions, on)
-    window_start = rolling_window_start(on)
-    current = Contact.objects.current().for_person(person).select_related("contact_type", "outcome")
-    failures = [c for c in current.failures().order_by("starts_at") if local_date(c) <= on]
-    awaiting = list(current.awaiting_enforcement_decision().order_by("starts_at"))
-    count = count_failures(((local_date(c), True) for c in failures), since=since, on=on)
-    in_progress = [a for a in actions if a.in_progress]
-    summary = ComplianceSummary(
-        on=on,
-        sentence=sentence,
-        status=status_for(count.rolling_12_months, breach_in_progress=bool(in_progress)),
-        count=count,
-        since_reason=since_reason,
-        failure_days=_failure_days(failures, count, min(since, window_start)),
-        awaiting_decision=awaiting,
-        referral_warning_date=_next_referral_warning(sentence, actions, awaiting, on),
-        actions=actions,
-        proceedings_in_progress=in_progress,
-        open_evidence=[a for a in actions if a.evidence_due and a.concluded_on is None and a.evidence_due >= on],
-    )
-    if include_policy:
-        from supervision.policy import policy_for
-
-        summary.policy, params = policy_for(person, on)
-        summary.failures_limit = params.get("failures_limit")
-    return summary
-
-
-def _failure_days(failures: list[Contact], count: FailureCount, earliest: date) -> list[FailureDay]:
+def failure_days(failures: list[Contact], count: FailureCount, earliest: date) -> list[FailureDay]:
     by_day: dict[date, list[Contact]] = {}
     for contact in failures:
         if local_date(contact) >= earliest:
@@ -297,7 +258,7 @@ def _failure_days(failures: list[Contact], count: FailureCount, earliest: date) 
     ]
 
 
-def _next_referral_warning(
+def next_referral_warning(
     sentence: Sentence | None, actions: Sequence[EnforcementAction], awaiting: Sequence[Contact], on: date
 ) -> date | None:
     """Whether the next decision must be a referral: judged at the latest failure awaiting one."""

@@ -50,8 +50,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from cases.models import ROSH_ORDER, OrderType, RequirementCategory, RoshLevel
-from supervision.compliance import rolling_window_start
 from supervision.models import Need, NeedSeverity
+from supervision.rules.compliance import rolling_window_start
 
 # --- Published tables (the rule itself, not admin-set policy) ---------------------------------
 
@@ -127,7 +127,7 @@ def breach_or_recall_counts(decided_on: date, on: date) -> bool:
 def breach_or_recall_counts_until(decided_on: date) -> date:
     """The last day a breach referral or recall consideration counts (the day before its anniversary,
     the end of February for one on 29 February)."""
-    last = decided_on + relativedelta(months=BREACH_OR_RECALL_MONTHS)
+    last: date = decided_on + relativedelta(months=BREACH_OR_RECALL_MONTHS)
     while not breach_or_recall_counts(decided_on, last):
         last -= timedelta(days=1)
     return last

@@ -20,12 +20,12 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from cases.management.commands.generate_national_dataset import PERSON, make_uuid, pick, weighted
+from devtools.national_dataset.people import PERSON, make_uuid, pick, weighted
 from kit.calendar import next_working_day
 from supervision.models import ContactType, OutcomeType
 
 if TYPE_CHECKING:
-    from cases.management.commands.generate_national_dataset import Dataset
+    from devtools.national_dataset.people import Dataset
 
 CONTACT = 0x10  # the UUID namespace of contact rows (cases' tables use 1-6)
 HISTORY_DAYS = 548  # 18 months of contacts
@@ -152,3 +152,12 @@ def load_contacts(ds: Dataset, cur: Any) -> int:
             if buffer:
                 copy.write("\n".join(buffer) + "\n")
     return counter
+
+
+# (table, column, referenced table), checked before the load commits (replica mode skips the foreign keys).
+REFERENCES = [
+    ("supervision_contact", "person_id", "cases_person"),
+    ("supervision_contact", "staff_id", "cases_user"),
+    ("supervision_contact", "contact_type_id", "supervision_contacttype"),
+    ("supervision_contact", "outcome_id", "supervision_outcometype"),
+]

@@ -64,7 +64,7 @@ def build_demo_history(rng: random.Random, today: date) -> tuple[list[Contact], 
     outcomes = {o.code: o for o in OutcomeType.objects.all()}
     contacts: list[Contact] = []
     actions: list[EnforcementAction] = []
-    sentences = Sentence.objects.active(today).select_related("person__practitioner").order_by("person__crn")
+    sentences = Sentence.objects.in_force(today).select_related("person__practitioner").order_by("person__crn")
     seen: set[uuid.UUID] = set()
     for sentence in sentences:
         person = sentence.person
@@ -158,7 +158,7 @@ def _practitioner_story(
     if practitioner is None:
         return []
     sentences = list(
-        Sentence.objects.active(today)
+        Sentence.objects.in_force(today)
         .filter(person__practitioner=practitioner)
         .select_related("person__practitioner")
         .order_by("person__crn")

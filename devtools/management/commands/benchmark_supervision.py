@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from cases.management.commands.benchmark_pages import Subjects, choose_subjects, database_facts, percentile, quietly
 from cases.models import Person
+from devtools.management.commands.benchmark_pages import Subjects, choose_subjects, database_facts, percentile, quietly
 from supervision.models import Contact, ContactType, OutcomeType
 
 

@@ -52,11 +52,11 @@ from django.utils import timezone
 from cases.models import PDU, Person, Registration, Sentence
 from inspections.models import Flag, FlagKind
 from kit.calendar import add_working_days
-from probation.govuk import local_midnight
+from kit.clock import local_midnight
 from supervision.models import Contact, ContactPolicy
 from supervision.policy.evaluate import evaluate_case
 from supervision.policy.resolve import policy_in_force
-from supervision.reset import RESET_STARTED
+from supervision.rules.reset import RESET_STARTED
 
 # The kinds the hand-written floor query computes (every kind the engine implements on today's records).
 FLOOR_KINDS = (
@@ -71,7 +71,7 @@ FLOOR_KINDS = (
 
 # The floor: the findings of every check above for every case under supervision on %(on)s, in one
 # statement with one pass over the contacts. It restates supervision.policy (facts.py, rules.py),
-# supervision.reset and inspections.checks.records in SQL: the active sentence (latest start), made
+# supervision.rules.reset and inspections.checks.records in SQL: the active sentence (latest start), made
 # contacts since it started (local dates), the registrations in force, Probation Reset (which stops
 # every contact rule in the final third but a licence's follow-up), then each rule. Parameters come
 # from the base rule of the policy in force (exact when the policy has no scoped rules). The initial
@@ -141,7 +141,7 @@ registrations AS (
         bool_or(in_force AND (rt.is_mappa OR r.mappa_category IS NOT NULL OR r.mappa_level IS NOT NULL)
                 AND r.mappa_category = 1) AS sexual_offence,
         min(r.review_due) FILTER (WHERE r.deregistered_on IS NULL AND r.review_due < %(on)s) AS review_due,
-        -- supervision.reset.exemptions_for (the very high RoSH of the person is added below)
+        -- supervision.rules.reset.exemptions_for (the very high RoSH of the person is added below)
         bool_or(in_force AND (rt.code IN ('MAPP', 'RVHR', 'RCPR', 'RTAO') OR rt.is_mappa
                 OR r.mappa_category IS NOT NULL)) AS reset_exempt
     FROM cases_registration r
@@ -171,7 +171,7 @@ facts AS (
         k.order_type, k.two_thirds,
         k.two_thirds + (k.expected_end_date - k.two_thirds) / 2 AS follow_up,
         -- supervision.policy.resolve.phase_for: FINAL_THIRD past two-thirds of an eligible case
-        -- (the SPO's latest decision, else supervision.reset.compute_reset), after the early weeks.
+        -- (the SPO's latest decision, else supervision.rules.reset.compute_reset), after the early weeks.
         %(on)s >= k.start_date + 7 * early_engagement_weeks AND %(on)s >= k.two_thirds
         AND coalesce(rd.state = 'ELIGIBLE', k.expected_end_date >= %(reset_started)s
             AND p.rosh IS DISTINCT FROM 'VERY_HIGH' AND NOT coalesce(r.reset_exempt, false)) AS final_third
@@ -320,7 +320,7 @@ def _upper(on: date, now: datetime) -> datetime:
 
 def initial_deadlines(on: date, working_days: int) -> tuple[list[date], list[date]]:
     """Every active sentence's start date and its initial appointment deadline (kit.calendar)."""
-    starts = list(Sentence.objects.active(on).order_by("start_date").values_list("start_date", flat=True).distinct())
+    starts = list(Sentence.objects.in_force(on).order_by("start_date").values_list("start_date", flat=True).distinct())
     return starts, [add_working_days(start, working_days) for start in starts]
 
 

@@ -4,17 +4,14 @@ once they give a reason, and the warnings and the reason are kept on the appoint
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Person, User
+from cases.models import User
 from kit.calendar import SATURDAY, bank_holiday
-from supervision.models import Contact
 
 # An appointment booked without an end time is taken to last this long when looking for clashes.
 DEFAULT_LENGTH = timedelta(hours=1)
@@ -66,48 +63,9 @@ def calendar_warnings(slot: Slot, now: datetime) -> list[str]:
     return found
 
 
-def clash_warnings(person: Person, staff: User | None, slots: Sequence[Slot]) -> list[str]:
-    """Slots that overlap another live appointment of the person, or of the member of staff.
-
-    One query for all the slots: candidates are fetched for the whole span and compared here,
-    since an appointment without an end time has the default length."""
-    if not slots:
-        return []
-    first = min(s.starts_at for s in slots)
-    last = max(s.end for s in slots)
-    whose = Q(person=person) | Q(staff=staff) if staff is not None else Q(person=person)
-    candidates = list(
-        Contact.objects.current()
-        .filter(whose, starts_at__lt=last)
-        .filter(Q(ends_at__gt=first) | Q(ends_at__isnull=True, starts_at__gt=first - DEFAULT_LENGTH))
-        # Rescheduled or excused appointments no longer take up the slot.
-        .exclude(outcome__is_rescheduled=True)
-        .exclude(outcome__is_acceptable_absence=True)
-        .values_list("person_id", "starts_at", "ends_at", "contact_type__description")
-    )
-    found: list[str] = []
-    for slot in slots:
-        for person_id, starts_at, ends_at, description in candidates:
-            other = Slot(starts_at, ends_at)
-            if other.starts_at < slot.end and slot.starts_at < other.end:
-                found.append(_clash_message(slot, other, description, same_person=person_id == person.pk, staff=staff))
-    return found
-
-
-def _clash_message(slot: Slot, other: Slot, description: str, *, same_person: bool, staff: User | None) -> str:
+def clash_message(slot: Slot, other: Slot, description: str, *, same_person: bool, staff: User | None) -> str:
     at = _clock(other.starts_at)
     if same_person:
         return f"{_when(slot.starts_at)} clashes with this person's {description.lower()} at {at}"
     # Another case's appointment: name the diary, not the case, which the user may not be allowed to see.
     return f"{_when(slot.starts_at)} clashes with another appointment in {staff}'s diary at {at}"
-
-
-def booking_warnings(
-    person: Person, staff: User | None, slots: Sequence[Slot], now: datetime | None = None
-) -> list[str]:
-    now = now or timezone.now()
-    found: list[str] = []
-    for slot in slots:
-        found.extend(calendar_warnings(slot, now))
-    found.extend(clash_warnings(person, staff, slots))
-    return found

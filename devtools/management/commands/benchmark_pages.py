@@ -116,7 +116,7 @@ def choose_subjects() -> Subjects:
     surnames = Counter(caseload.values_list("last_name", flat=True))
     surname = min(surnames, key=lambda name: (-surnames[name], name))
     spo = User.objects.filter(role=Role.SPO, is_active=True, team=practitioner.team).order_by("username").first()
-    return Subjects(practitioner, practitioner.cases, spo, crns, surname)  # type: ignore[attr-defined]
+    return Subjects(practitioner, practitioner.cases, spo, crns, surname)
 
 
 def time_page(client: Client, page: Page, subjects: Subjects, user: User, repeat: int) -> tuple[Timing, list[str]]:

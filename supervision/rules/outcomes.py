@@ -46,15 +46,6 @@ def valid_outcomes(
     return [o for o in outcomes if outcome_error(contact_type, o, starts_at, now) is None]
 
 
-def outcomes_for(contact_type: ContactType | None, starts_at: datetime | None) -> list[OutcomeType]:
-    """The active outcomes to offer for a contact (one query). Unknown type or time: all active outcomes,
-    since the form's validation will still refuse an unsuitable choice."""
-    outcomes = list(OutcomeType.objects.filter(is_active=True))
-    if contact_type is None or starts_at is None:
-        return outcomes
-    return valid_outcomes(contact_type, starts_at, timezone.now(), outcomes)
-
-
 def _a(description: str) -> str:
     text = description.lower()
     return f"an {text}" if text[:1] in "aeiou" else f"a {text}"
