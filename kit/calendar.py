@@ -22,15 +22,25 @@ def _bank_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG", years=year)
 
 
+@cache
+def _bank_holiday_dates(year: int) -> frozenset[date]:
+    # The library's lookup parses and normalises each key; a set answers the sweep's thousands of
+    # "is this a working day?" questions in a fraction of the time.
+    return frozenset(_bank_holidays(year))
+
+
 def bank_holiday(day: date) -> str | None:
     """The name of the England and Wales bank holiday on `day`, if it is one."""
     return _bank_holidays(day.year).get(day)
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < SATURDAY and bank_holiday(day) is None
+    return day.weekday() < SATURDAY and day not in _bank_holiday_dates(day.year)
 
 
+# Pure and asked again and again with the same few thousand start dates (every case's deadline in
+# every nightly sweep): remembered per process.
+@cache
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (`start` itself when `days` is 0).
 
