@@ -41,6 +41,17 @@ def register_caseload_filter_field(name: str, factory: Callable[[], forms.Field]
     _EXTRA_FIELDS[name] = factory
 
 
+def team_practitioner_field() -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """An SPO's filter by practitioner; the form narrows the queryset to the SPO's team."""
+    return forms.ModelChoiceField(
+        required=False,
+        queryset=User.objects.none(),
+        label="Practitioner",
+        empty_label="All practitioners",
+        error_messages={"invalid_choice": "Select a practitioner in your team"},
+    )
+
+
 class CaseloadFilterForm(GovUKForm):
     """Filters for a caseload. Unknown or malformed values are reported, never a server error."""
 
@@ -88,13 +99,7 @@ class CaseloadFilterForm(GovUKForm):
 
 
 class TeamCaseloadFilterForm(CaseloadFilterForm):
-    practitioner = forms.ModelChoiceField(
-        required=False,
-        queryset=User.objects.none(),
-        label="Practitioner",
-        empty_label="All practitioners",
-        error_messages={"invalid_choice": "Select a practitioner in your team"},
-    )
+    practitioner = team_practitioner_field()
     unallocated = forms.BooleanField(required=False, label="Only cases awaiting allocation")
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:

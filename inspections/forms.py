@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from cases.forms import team_practitioner_field
 from cases.models import Role, Team, User
 from inspections.models import FlagKind, Severity
 from inspections.queries import AGE_CHOICES
@@ -65,13 +66,7 @@ class FlagFilterForm(GovUKForm):
 
 
 class TeamFlagFilterForm(FlagFilterForm):
-    practitioner = forms.ModelChoiceField(
-        required=False,
-        queryset=User.objects.none(),
-        label="Practitioner",
-        empty_label="All practitioners",
-        error_messages={"invalid_choice": "Select a practitioner in your team"},
-    )
+    practitioner = team_practitioner_field()
 
     field_order = ["practitioner", "kind", "severity", "age", "acknowledged"]
 

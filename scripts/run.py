@@ -39,7 +39,10 @@ def main() -> int:
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
     }
-    children = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
+    # Each child in its own session: Ctrl-C reaches this process only, which stops the children one
+    # at a time. Every process attached to the embedded PostgreSQL leaves it on exit and the last
+    # one stops it; leaving all at once races on its shared list and can leave the server running.
+    children = {name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True) for name, cmd in commands.items()}
     time.sleep(2)
     manage("demo_signins", f"--url=http://{HOST}:{PORT}/")
     stopping = False
@@ -61,11 +64,11 @@ def main() -> int:
         for child in children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        for child in children.values():
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
     sys.stdout.write("run: stopped web, worker and beat\n")
     return 0
 

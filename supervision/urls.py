@@ -5,12 +5,13 @@ from __future__ import annotations
 from supervision.views import (
     appointments,
     approvals,
+    assessments,
     compliance,
     contacts,
     home,
     oversight,
+    plans,
     policies,
-    risk,
     safeguarding,
 )
 
@@ -22,7 +23,8 @@ urlpatterns = [
     *appointments.urlpatterns,
     *compliance.urlpatterns,
     *policies.urlpatterns,
-    *risk.urlpatterns,
+    *assessments.urlpatterns,
+    *plans.urlpatterns,
     *safeguarding.urlpatterns,
     *oversight.urlpatterns,
     *approvals.urlpatterns,

@@ -28,6 +28,22 @@ def _yes_no(label: str, required_message: str) -> forms.TypedChoiceField:
     )
 
 
+def discussion_questions() -> tuple[forms.TypedChoiceField, forms.TypedChoiceField]:
+    """Was electronic monitoring discussed, were safeguarding concerns: asked when the case prompts it."""
+    return (
+        _yes_no("Was electronic monitoring discussed?", "Select yes if electronic monitoring was discussed"),
+        _yes_no("Were safeguarding concerns discussed?", "Select yes if safeguarding was discussed"),
+    )
+
+
+def ask_only_prompted(form: forms.Form, prompts: Prompts) -> None:
+    """Drop the discussion questions the case does not prompt (no EM requirement, no safeguarding)."""
+    if not prompts.em:
+        del form.fields["em_discussed"]
+    if not prompts.safeguarding:
+        del form.fields["safeguarding_discussed"]
+
+
 def notes_field() -> forms.CharField:
     message = f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer"
     return forms.CharField(
@@ -78,17 +94,11 @@ class ContactDetailsForm(GovUKForm):
         required=False,
         help_text="Sensitive notes are hidden until someone chooses to show them",
     )
-    em_discussed = _yes_no("Was electronic monitoring discussed?", "Select yes if electronic monitoring was discussed")
-    safeguarding_discussed = _yes_no(
-        "Were safeguarding concerns discussed?", "Select yes if safeguarding was discussed"
-    )
+    em_discussed, safeguarding_discussed = discussion_questions()
 
     def __init__(self, *args: Any, prompts: Prompts, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not prompts.em:
-            del self.fields["em_discussed"]
-        if not prompts.safeguarding:
-            del self.fields["safeguarding_discussed"]
+        ask_only_prompted(self, prompts)
 
     @property
     def starts_at(self) -> datetime | None:
@@ -172,17 +182,11 @@ def correction_initial(contact: Contact) -> dict[str, Any]:
 class RecordOutcomeForm(GovUKForm):
     outcome = outcome_field(required=True)
     notes = notes_field()
-    em_discussed = _yes_no("Was electronic monitoring discussed?", "Select yes if electronic monitoring was discussed")
-    safeguarding_discussed = _yes_no(
-        "Were safeguarding concerns discussed?", "Select yes if safeguarding was discussed"
-    )
+    em_discussed, safeguarding_discussed = discussion_questions()
 
     def __init__(self, *args: Any, prompts: Prompts, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not prompts.em:
-            del self.fields["em_discussed"]
-        if not prompts.safeguarding:
-            del self.fields["safeguarding_discussed"]
+        ask_only_prompted(self, prompts)
 
 
 class ContactFilterForm(GovUKForm):

@@ -1,28 +1,18 @@
-"""Supervision records: contact types and outcomes (reference data), contacts and appointments,
-enforcement, Probation Reset decisions and the versioned contact policy.
+"""Supervision records, one module per subdomain: contacts and appointments (with their reference
+data), enforcement and Probation Reset decisions, the versioned contact policy, assessments and
+review triggers, sentence plans, tier, safeguarding, oversight and approvals.
 
 Contacts are never deleted or edited after their outcome is recorded: a correction appends a new
 version of the contact and marks the old one superseded (see `Contact`)."""
 
+from supervision.models.approvals import ApprovalKind, ApprovalRequest, ApprovalStatus
 from supervision.models.assessments import (
-    ApprovalKind,
-    ApprovalRequest,
-    ApprovalStatus,
     Assessment,
     AssessmentStatus,
     AssessmentType,
-    HomeVisitRiskAssessment,
-    InformationRequest,
-    InformationSource,
-    ManagementOversight,
     Need,
     NeedSeverity,
-    ObjectiveStatus,
-    OversightType,
-    PlanObjective,
     ReviewTrigger,
-    SentencePlan,
-    TierCalculation,
 )
 from supervision.models.contacts import (
     AppointmentSeries,
@@ -39,6 +29,8 @@ from supervision.models.enforcement import (
     ResetDecision,
     ResetState,
 )
+from supervision.models.oversight import ManagementOversight, OversightType
+from supervision.models.plans import ObjectiveStatus, PlanObjective, SentencePlan
 from supervision.models.policy import (
     CaseStanding,
     ContactPolicy,
@@ -47,6 +39,8 @@ from supervision.models.policy import (
     PolicyStatus,
     RemoteSupplementCriterion,
 )
+from supervision.models.safeguarding import HomeVisitRiskAssessment, InformationRequest, InformationSource
+from supervision.models.tier import TierCalculation
 
 __all__ = [
     "AppointmentSeries",

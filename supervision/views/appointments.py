@@ -22,7 +22,8 @@ from supervision.forms.appointments import BookAppointmentForm, RescheduleForm
 from supervision.models import ContactType
 from supervision.rules.booking import BookingWarnings
 from supervision.services import appointments as services
-from supervision.views.contacts import current_contact, writable_person
+from supervision.views import writable_person
+from supervision.views.contacts import current_contact
 
 FIELD_MAP = {"starts_at": "date", "ends_at": "end_time", "new_starts_at": "date", "new_ends_at": "end_time"}
 

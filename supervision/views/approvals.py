@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import get_person_for_user, require_role, visible_people
-from cases.models import PersonQuerySet, Role, Sentence, User
+from cases.models import Person, PersonQuerySet, Role, Sentence, User
 from cases.web import signed_in_user
 from kit.forms import raise_service_errors
 from supervision.approvals import remote_contact_refusal, remote_supplement_reasons
@@ -118,12 +118,18 @@ def decide(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     return render(request, "supervision/approvals/decide.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_remote_contact(request: HttpRequest, crn: str) -> HttpResponse:
+def _practitioners_request(request: HttpRequest, crn: str) -> tuple[User, Person]:
+    """The practitioner asking, and the case: 404 if they cannot see it, 403 if not a practitioner."""
     user = signed_in_user(request)
     person = get_person_for_user(user, crn, write=True, path=request.path)
     require_role(user, Role.PRACTITIONER)
+    return user, person
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_remote_contact(request: HttpRequest, crn: str) -> HttpResponse:
+    user, person = _practitioners_request(request, crn)
     form = RemoteContactRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,9 +153,7 @@ def request_remote_contact(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_reset_exception(request: HttpRequest, crn: str) -> HttpResponse:
-    user = signed_in_user(request)
-    person = get_person_for_user(user, crn, write=True, path=request.path)
-    require_role(user, Role.PRACTITIONER)
+    user, person = _practitioners_request(request, crn)
     sentences = list(Sentence.objects.filter(person=person).governing())
     if not sentences:
         raise Http404("No sentence in force")

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases import person_page
-from cases.access import get_person_for_user, require_role
-from cases.models import Person, Role, User
+from cases.access import get_person_for_user
+from cases.models import Person, User
 from cases.web import signed_in_user
 from kit.forms import raise_service_errors
 from kit.web import is_htmx, query_without_page
@@ -37,23 +37,11 @@ from supervision.models.contacts import NOTES_MAX_LENGTH
 from supervision.queries.contacts import contact_counts, prompts_for, timeline, upcoming_appointments
 from supervision.queries.outcomes import outcomes_for
 from supervision.services import contacts as services
+from supervision.views import can_change, writable_person
 
 PAGE_SIZE = 25
 UPCOMING_ON_TAB = 10
 UPCOMING_IN_SECTION = 3
-CHANGE_ROLES = (Role.PRACTITIONER, Role.SPO)
-
-
-def can_change_contacts(user: User) -> bool:
-    return user.role in CHANGE_ROLES
-
-
-def writable_person(request: HttpRequest, crn: str) -> Person:
-    """The case, if the user may change its contacts: 404 if they cannot see it, 403 if they cannot change it."""
-    user = signed_in_user(request)
-    person = get_person_for_user(user, crn, write=True, path=request.path)
-    require_role(user, *CHANGE_ROLES)
-    return person
 
 
 def current_contact(person: Person, thread_id: uuid.UUID) -> Contact:
@@ -82,7 +70,7 @@ def contacts(request: HttpRequest, crn: str) -> HttpResponse:
         "form": form,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query_without_page(request),
-        "can_change": can_change_contacts(user),
+        "can_change": can_change(user),
     }
     if is_htmx(request):
         return render(request, "supervision/contacts/contacts.html#results", context)
@@ -211,7 +199,7 @@ def person_section(person: Person, user: User) -> dict[str, Any]:
     return {
         "upcoming": upcoming_appointments(person, UPCOMING_IN_SECTION),
         "counts": contact_counts(person),
-        "can_change": can_change_contacts(user),
+        "can_change": can_change(user),
     }
 
 

@@ -15,8 +15,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import person_page
-from cases.access import get_person_for_user, require_role
-from cases.models import Person, Role, User
+from cases.access import get_person_for_user
+from cases.models import Person, User
 from cases.web import signed_in_user
 from kit.forms import GovUKForm, raise_service_errors
 from supervision.forms.safeguarding import (
@@ -30,20 +30,9 @@ from supervision.models import InformationRequest, TierCalculation
 from supervision.queries import safeguarding as queries
 from supervision.services import safeguarding as services
 from supervision.services import tier as tier_services
+from supervision.views import can_change, writable_person
 
-CHANGE_ROLES = (Role.PRACTITIONER, Role.SPO)
 TIER_HISTORY_SHOWN = 50
-
-
-def _writable(request: HttpRequest, crn: str) -> Person:
-    user = signed_in_user(request)
-    person = get_person_for_user(user, crn, write=True, path=request.path)
-    require_role(user, *CHANGE_ROLES)
-    return person
-
-
-def _can_change(user: User) -> bool:
-    return user.role in CHANGE_ROLES
 
 
 def _information_request(person: Person, request_id: uuid.UUID) -> InformationRequest:
@@ -64,7 +53,7 @@ def safeguarding(request: HttpRequest, crn: str) -> HttpResponse:
         "tabs": person_page.tabs(person, "safeguarding"),
         "requests": queries.information_requests(person),
         "home_visits": queries.home_visit_assessments(person),
-        "can_change": _can_change(user),
+        "can_change": can_change(user),
     }
     return render(request, "supervision/safeguarding/safeguarding.html", context)
 
@@ -76,7 +65,7 @@ def _form_page(request: HttpRequest, template: str, form: GovUKForm, person: Per
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_information(request: HttpRequest, crn: str) -> HttpResponse:
-    person = _writable(request, crn)
+    person = writable_person(request, crn)
     form = InformationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,7 +81,7 @@ def request_information(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def chase(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpResponse:
-    person = _writable(request, crn)
+    person = writable_person(request, crn)
     info = _information_request(person, request_id)
     form = ChaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +98,7 @@ def chase(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def received(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpResponse:
-    person = _writable(request, crn)
+    person = writable_person(request, crn)
     info = _information_request(person, request_id)
     form = ReceivedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +115,7 @@ def received(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_use(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpResponse:
-    person = _writable(request, crn)
+    person = writable_person(request, crn)
     info = _information_request(person, request_id)
     assessments = queries.assessments_for_use(person)
     form = InformationUseForm(request.POST or None, assessments=assessments)
@@ -149,7 +138,7 @@ def record_use(request: HttpRequest, crn: str, request_id: uuid.UUID) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_visit_assessment(request: HttpRequest, crn: str) -> HttpResponse:
-    person = _writable(request, crn)
+    person = writable_person(request, crn)
     form = HomeVisitRiskAssessmentForm(request.POST or None, initial={"address": queries.main_address(person)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +181,7 @@ def tier_history(request: HttpRequest, crn: str) -> HttpResponse:
         "section": tier_section_from(calculations[0] if calculations else None),
         "history": [{"calculation": c, **_factors(c)} for c in calculations[:TIER_HISTORY_SHOWN]],
         "more": len(calculations) > TIER_HISTORY_SHOWN,
-        "can_change": _can_change(user),
+        "can_change": can_change(user),
     }
     return render(request, "supervision/safeguarding/tier_history.html", context)
 
@@ -204,7 +193,7 @@ def tier_section_from(calculation: TierCalculation | None) -> dict[str, Any]:
 @login_required
 @require_POST
 def recalculate(request: HttpRequest, crn: str) -> HttpResponse:
-    person = _writable(request, crn)
+    person = writable_person(request, crn)
     before = person.tier
     calculation = tier_services.recalculate_tier(person, trigger="Recalculated on request", by=signed_in_user(request))
     if calculation.tier == before:

@@ -13,14 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import person_page
 from cases import services as case_services
-from cases.access import get_person_for_user, require_role
+from cases.access import get_person_for_user
 from cases.models import Person, Role, RoshLevel, RsrScore, RsrSource, User
 from cases.web import signed_in_user
 from kit.forms import GovUKForm, raise_service_errors
@@ -29,16 +29,14 @@ from supervision.models import (
     Assessment,
     AssessmentStatus,
     InformationRequest,
-    PlanObjective,
     SentencePlan,
 )
 from supervision.models.assessments import PREDICTOR_FIELDS, ROSH_FIELDS, WOMEN_FIELDS
 from supervision.queries.assessments import next_review
 from supervision.rules import assessments as rules
 from supervision.services import assessments as services
-from supervision.services import plans as plan_services
+from supervision.views import can_change, submitted, user_and_writable_person
 
-CHANGE_ROLES = (Role.PRACTITIONER, Role.SPO)
 SECTION_FORMS: dict[str, type[GovUKForm]] = {
     "rosh": forms.RoshForm,
     "predictors": forms.PredictorsForm,
@@ -58,24 +56,8 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _data(request: HttpRequest) -> QueryDict | None:
-    """The submitted form, even when empty (so an empty POST is an error, not a fresh form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _can_change(user: User) -> bool:
-    return user.role in CHANGE_ROLES
-
-
 def _is_team_spo(user: User, person: Person) -> bool:
     return user.role == Role.SPO and user.team_id is not None and user.team_id == person.team_id
-
-
-def _for_change(request: HttpRequest, crn: str) -> tuple[User, Person]:
-    user = signed_in_user(request)
-    person = get_person_for_user(user, crn, write=True, path=request.path)
-    require_role(user, *CHANGE_ROLES)
-    return user, person
 
 
 def _assessment(person: Person, assessment_id: uuid.UUID) -> Assessment:
@@ -138,10 +120,10 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
         "review": next_review(person),
         "rsr_scores": list(RsrScore.objects.filter(person=person).latest_first().select_related("recorded_by")[:5]),
         "plan": plan,
-        "can_change": _can_change(user),
+        "can_change": can_change(user),
         "is_team_spo": _is_team_spo(user, person),
     }
-    return render(request, "supervision/risk/risk.html", context)
+    return render(request, "supervision/assessments/risk.html", context)
 
 
 # --- Writing an assessment -------------------------------------------------------------------
@@ -150,12 +132,12 @@ def risk(request: HttpRequest, crn: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, crn: str) -> HttpResponse:
-    user, person = _for_change(request, crn)
+    user, person = user_and_writable_person(request, crn)
     current = services.in_progress(person)
     if current is not None:
         messages.success(request, "An assessment is already in progress: continue it here")
         return redirect("supervision:assessment", crn=person.crn, assessment_id=current.pk)
-    form = forms.StartAssessmentForm(_data(request))
+    form = forms.StartAssessmentForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.start_assessment(person, type=form.cleaned_data["type"], by=user)
@@ -163,7 +145,7 @@ def start(request: HttpRequest, crn: str) -> HttpResponse:
             raise_service_errors(form, error)
         else:
             return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
-    return render(request, "supervision/risk/start.html", {"form": form, "person": person})
+    return render(request, "supervision/assessments/start.html", {"form": form, "person": person})
 
 
 @login_required
@@ -173,7 +155,7 @@ def assessment_page(request: HttpRequest, crn: str, assessment_id: uuid.UUID) ->
     user = signed_in_user(request)
     person = get_person_for_user(user, crn, path=request.path)
     assessment = _assessment(person, assessment_id)
-    editing = assessment.status == AssessmentStatus.DRAFT and _can_change(user)
+    editing = assessment.status == AssessmentStatus.DRAFT and can_change(user)
     context = {
         "person": person,
         **_presented(assessment),
@@ -182,7 +164,7 @@ def assessment_page(request: HttpRequest, crn: str, assessment_id: uuid.UUID) ->
         "can_countersign": assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE
         and _is_team_spo(user, person),
     }
-    return render(request, "supervision/risk/assessment.html", context)
+    return render(request, "supervision/assessments/assessment.html", context)
 
 
 def _initial(assessment: Assessment, section: str) -> dict[str, Any]:
@@ -200,7 +182,7 @@ def _fields(form: GovUKForm, section: str) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, crn: str, assessment_id: uuid.UUID, section: str) -> HttpResponse:
-    user, person = _for_change(request, crn)
+    user, person = user_and_writable_person(request, crn)
     assessment = _assessment(person, assessment_id)
     form_class = SECTION_FORMS.get(section)
     title = next((s.title for s in rules.sections(assessment) if s.key == section), None)
@@ -208,7 +190,7 @@ def section(request: HttpRequest, crn: str, assessment_id: uuid.UUID, section: s
         raise Http404("No such section")
     if request.method == "GET" and assessment.status != AssessmentStatus.DRAFT:
         return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
-    form = form_class(_data(request), initial=_initial(assessment, section))
+    form = form_class(submitted(request), initial=_initial(assessment, section))
     if request.method == "POST" and form.is_valid():
         try:
             services.save_assessment(assessment, by=user, **_fields(form, section))
@@ -221,19 +203,19 @@ def section(request: HttpRequest, crn: str, assessment_id: uuid.UUID, section: s
         context["information"] = InformationRequest.objects.filter(person=person, received_on__isnull=False).order_by(
             "-received_on"
         )
-    return render(request, "supervision/risk/section.html", context)
+    return render(request, "supervision/assessments/section.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpResponse:
-    user, person = _for_change(request, crn)
+    user, person = user_and_writable_person(request, crn)
     assessment = _assessment(person, assessment_id)
     if assessment.status != AssessmentStatus.DRAFT:
         return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
     base = reverse("supervision:assessment", args=[person.crn, assessment.pk])
     missing = rules.missing(assessment)
-    form = forms.SubmitAssessmentForm(_data(request), links={problem: f"{base}{key}/" for key, problem in missing})
+    form = forms.SubmitAssessmentForm(submitted(request), links={problem: f"{base}{key}/" for key, problem in missing})
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST":
         for _key, problem in missing:
@@ -250,7 +232,7 @@ def check(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpRespo
                 messages.success(request, "Assessment completed")
             return redirect("supervision:risk", crn=person.crn)
     context = {"form": form, "person": person, **_presented(assessment), "missing": missing}
-    return render(request, "supervision/risk/check.html", context)
+    return render(request, "supervision/assessments/check.html", context)
 
 
 @login_required
@@ -263,7 +245,7 @@ def countersign(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> Htt
     assessment = _assessment(person, assessment_id)
     if request.method == "GET" and assessment.status != AssessmentStatus.AWAITING_COUNTERSIGNATURE:
         return redirect("supervision:assessment", crn=person.crn, assessment_id=assessment.pk)
-    form = forms.CountersignForm(_data(request))
+    form = forms.CountersignForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -278,7 +260,7 @@ def countersign(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> Htt
         else:
             return redirect("supervision:risk", crn=person.crn)
     context = {"form": form, "person": person, **_presented(assessment), "previous": _previous(assessment)}
-    return render(request, "supervision/risk/countersign.html", context)
+    return render(request, "supervision/assessments/countersign.html", context)
 
 
 @login_required
@@ -294,89 +276,15 @@ def changes(request: HttpRequest, crn: str, assessment_id: uuid.UUID) -> HttpRes
         "previous": previous,
         "changes": rules.diff(previous, assessment),
     }
-    return render(request, "supervision/risk/changes.html", context)
-
-
-# --- Sentence plan ---------------------------------------------------------------------------
-
-
-def _plan(person: Person, plan_id: uuid.UUID) -> SentencePlan:
-    return get_object_or_404(SentencePlan, pk=plan_id, person=person)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def new_plan(request: HttpRequest, crn: str) -> HttpResponse:
-    user, person = _for_change(request, crn)
-    previous = plan_services.current_plan(person)
-    if request.method == "POST":
-        latest = Assessment.objects.filter(person=person).latest_complete()
-        plan = plan_services.create_plan(person, by=user, assessment=latest)
-        messages.success(request, "Sentence plan started")
-        return redirect("supervision:add_objective", crn=person.crn, plan_id=plan.pk)
-    return render(request, "supervision/risk/plan_new.html", {"person": person, "previous": previous})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def add_objective(request: HttpRequest, crn: str, plan_id: uuid.UUID) -> HttpResponse:
-    user, person = _for_change(request, crn)
-    plan = _plan(person, plan_id)
-    form = forms.ObjectiveForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.add_objective(plan, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            raise_service_errors(form, error)
-        else:
-            messages.success(request, "Objective added")
-            return redirect("supervision:risk", crn=person.crn)
-    return render(request, "supervision/risk/objective_form.html", {"form": form, "person": person, "plan": plan})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def change_objective(request: HttpRequest, crn: str, plan_id: uuid.UUID, objective_id: uuid.UUID) -> HttpResponse:
-    user, person = _for_change(request, crn)
-    plan = _plan(person, plan_id)
-    objective = get_object_or_404(PlanObjective, pk=objective_id, plan=plan)
-    initial = {name: getattr(objective, name) for name in plan_services.OBJECTIVE_FIELDS}
-    form = forms.ObjectiveForm(_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.update_objective(objective, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            raise_service_errors(form, error)
-        else:
-            messages.success(request, "Objective updated")
-            return redirect("supervision:risk", crn=person.crn)
-    context = {"form": form, "person": person, "plan": plan, "objective": objective}
-    return render(request, "supervision/risk/objective_form.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement(request: HttpRequest, crn: str, plan_id: uuid.UUID) -> HttpResponse:
-    user, person = _for_change(request, crn)
-    plan = _plan(person, plan_id)
-    form = forms.AgreementForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.record_agreement(plan, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            raise_service_errors(form, error)
-        else:
-            messages.success(request, "Agreement with the person recorded")
-            return redirect("supervision:risk", crn=person.crn)
-    return render(request, "supervision/risk/agreement_form.html", {"form": form, "person": person, "plan": plan})
+    return render(request, "supervision/assessments/changes.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_rsr(request: HttpRequest, crn: str) -> HttpResponse:
     """A standalone RSR calculation (an assessment's RSR is recorded when it is completed)."""
-    user, person = _for_change(request, crn)
-    form = forms.RsrScoreForm(_data(request))
+    user, person = user_and_writable_person(request, crn)
+    form = forms.RsrScoreForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             case_services.record_rsr(person, source=RsrSource.STANDALONE, by=user, **form.cleaned_data)
@@ -385,11 +293,10 @@ def record_rsr(request: HttpRequest, crn: str) -> HttpResponse:
         else:
             messages.success(request, f"RSR score of {form.cleaned_data['score']:f}% recorded")
             return redirect("supervision:risk", crn=person.crn)
-    return render(request, "supervision/risk/rsr_form.html", {"form": form, "person": person})
+    return render(request, "supervision/assessments/rsr_form.html", {"form": form, "person": person})
 
 
 ASSESSMENT = "people/<str:crn>/risk/assessments/<uuid:assessment_id>/"
-PLAN = "people/<str:crn>/risk/plans/<uuid:plan_id>/"
 urlpatterns = [
     path("people/<str:crn>/risk/", risk, name="risk"),
     path("people/<str:crn>/risk/assessments/new/", start, name="start_assessment"),
@@ -399,8 +306,4 @@ urlpatterns = [
     path(f"{ASSESSMENT}countersign/", countersign, name="countersign_assessment"),
     path(f"{ASSESSMENT}changes/", changes, name="assessment_changes"),
     path(f"{ASSESSMENT}<slug:section>/", section, name="assessment_section"),
-    path("people/<str:crn>/risk/plans/new/", new_plan, name="new_plan"),
-    path(f"{PLAN}objectives/new/", add_objective, name="add_objective"),
-    path(f"{PLAN}objectives/<uuid:objective_id>/", change_objective, name="change_objective"),
-    path(f"{PLAN}agreement/", agreement, name="plan_agreement"),
 ]
