@@ -2,8 +2,9 @@
 
 `tier_inputs_for` gathers the facts (a fixed handful of queries), `supervision.rules.tier` applies the
 rule, and `recalculate_tier` stores a TierCalculation only when the tier or its breakdown changed,
-so the history reads as a list of changes. It runs after every case change (`on_case_changed`,
-registered by the app as a cases.changes listener) and when an assessment is completed.
+so the history reads as a list of changes. It runs after every case change (the
+`supervision.tasks.queue_tier_recalculation` listener on cases.changes, listed in
+probation/wiring.py) and when an assessment is completed.
 """
 
 from __future__ import annotations
