@@ -63,7 +63,9 @@ def main() -> int:
     finally:
         for child in children.values():
             if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+                # SIGINT, as Ctrl-C would: Python then runs its exit handlers (SIGTERM would not),
+                # so each child leaves the embedded PostgreSQL's list of processes using it.
+                child.send_signal(signal.SIGINT)
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:

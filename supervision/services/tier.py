@@ -2,11 +2,11 @@
 
 `tier_facts_for` gathers the facts (a fixed handful of queries), `supervision.rules.tier` applies the
 rule, and `recalculate_tier` stores a TierCalculation only when the tier or its breakdown changed,
-so the history reads as a list of changes. It runs after every case change (`on_case_changed`,
-registered by the app as a cases.changes listener), when an assessment is completed, and on the day
-time alone changes an input (`TierCalculation.recalculate_on`: a breach or recall leaving the 12
-months, the assessment passing 55 weeks), found by `due_for_recalculation` for the daily job
-(`supervision.tasks.recalculate_due_tiers`).
+so the history reads as a list of changes. It runs after every case change (the
+`supervision.tasks.queue_tier_recalculation` listener on cases.changes, listed in
+probation/wiring.py), when an assessment is completed, and on the day time alone changes an input
+(`TierCalculation.recalculate_on`: a breach or recall leaving the 12 months, the assessment passing
+55 weeks), found by `due_for_recalculation` for the daily job (`supervision.tasks.recalculate_due_tiers`).
 """
 
 from __future__ import annotations
