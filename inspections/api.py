@@ -139,7 +139,12 @@ class FlagListView(GenericAPIView[Flag]):
         operation_id="flags_list",
         parameters=[
             OpenApiParameter("kind", OpenApiTypes.STR, enum=FlagKind.values, description="Kind of flag"),
-            OpenApiParameter("practitioner", OpenApiTypes.STR, description="Username of the case's practitioner"),
+            OpenApiParameter(
+                "practitioner",
+                # As the filter takes it: up to 150 characters, none of them NUL (PostgreSQL refuses it).
+                {"type": "string", "maxLength": 150, "pattern": "^[^\\u0000]*$"},
+                description="Username of the case's practitioner",
+            ),
         ],
         responses={
             200: FlagSerializer(many=True),
