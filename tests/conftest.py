@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from cases.models import Grade, Role, User
 from tests.cases.factories import PDUFactory, PersonFactory, RegionFactory, TeamFactory, UserFactory
@@ -33,6 +34,14 @@ CLOCK_START = datetime.fromisoformat(os.environ.get("TEST_CLOCK") or "2031-01-15
 )
 _clock = time_machine.travel(CLOCK_START, tick=True)
 _clock.start()
+
+# Property tests (hypothesis, schemathesis) explore at random on a developer's machine; under CI
+# they replay the same examples every run, so a submission's result does not depend on luck.
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if IN_CI else "dev")
 
 
 @pytest.fixture
